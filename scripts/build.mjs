@@ -1,0 +1,17 @@
+// Builds ESM and CommonJS (with type declarations for both) from the one TypeScript source.
+// dist/esm: ES modules (package.json "type": "module" applies).
+// dist/cjs: CommonJS; src/require/* are the CommonJS entry points that make
+//           `require('corsgate')` return the middleware factory itself, as `require('cors')` does.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const tsc = require.resolve('typescript/bin/tsc');
+
+rmSync('dist', { recursive: true, force: true });
+for (const project of ['tsconfig.build.json', 'tsconfig.build.cjs.json']) {
+  execFileSync(process.execPath, [tsc, '-p', project], { stdio: 'inherit' });
+}
+mkdirSync('dist/cjs', { recursive: true });
+writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);

@@ -1,0 +1,16 @@
+/** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
+export { type ConfigProblem, CorsConfigError } from './config-error.js';
+export { type CorsDecision, CorsOriginTimeoutError, decide, type RequestFacts, type RequestKind } from './decide.js';
+export type { Header } from './header-names.js';
+export type {
+  CorsOptions,
+  CorsOptionsDelegate,
+  NameList,
+  OriginCallback,
+  OriginCallbackResult,
+  StaticOrigin,
+} from './options.js';
+export { isSerializedOrigin } from './origin.js';
+export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS } from './policy.js';
+export type { CorsRefusal, RefusalKind } from './refusal.js';
+export { mergeVary } from './vary.js';

@@ -1,0 +1,86 @@
+/**
+ * The options accepted by every corsgate adapter. Names and meanings follow the `cors`
+ * package; the `dangerously*` flags, `allowPrivateNetwork`, `originCallbackTimeout` and
+ * `onRefused` are corsgate's own.
+ */
+import type { CorsRefusal } from './refusal.js';
+
+/** An origin setting that can be checked once, at start-up. */
+export type StaticOrigin = boolean | string | RegExp | ReadonlyArray<string | RegExp>;
+
+/** What an origin callback may answer: allow (`true`), refuse (`false`), or an allowlist to match against. */
+export type OriginCallbackResult = StaticOrigin | undefined;
+
+/**
+ * Decides per request, like `cors`'s custom origin: call `callback(null, true)` to allow,
+ * `callback(null, false)` to refuse, `callback(err)` to fail the request. The function may instead
+ * return the answer (or a Promise of it). `origin` is `undefined` when the request has no `Origin`.
+ */
+export type OriginCallback = (
+  origin: string | undefined,
+  callback: (err: Error | null, allow?: OriginCallbackResult) => void,
+) => undefined | OriginCallbackResult | PromiseLike<OriginCallbackResult>;
+
+/** A comma-separated string or a list of names. */
+export type NameList = string | readonly string[];
+
+export interface CorsOptions<Req = unknown> {
+  /**
+   * Which origins may read responses. `'*'` (default): any origin, without credentials. `true`: reflect any
+   * origin. `false`: CORS disabled. A string, RegExp or array: an allowlist. A function: decided per request.
+   */
+  origin?: StaticOrigin | OriginCallback;
+  /** Methods allowed in preflights. Default `GET,HEAD,PUT,PATCH,POST,DELETE`. */
+  methods?: NameList;
+  /** Request headers allowed in preflights. Default: reflect the requested headers. */
+  allowedHeaders?: NameList;
+  /** Alias of `allowedHeaders`, as in `cors`. */
+  headers?: NameList;
+  /** Response headers that script may read. */
+  exposedHeaders?: NameList;
+  /** Send `Access-Control-Allow-Credentials: true` (cookies, HTTP auth). Needs specific origins. */
+  credentials?: boolean;
+  /** Seconds a browser may cache a preflight answer (`Access-Control-Max-Age`). */
+  maxAge?: number;
+  /** Pass preflights on to the next handler instead of answering them. Default `false`. */
+  preflightContinue?: boolean;
+  /** Status of a preflight answer. Default 204; must be 2xx. */
+  optionsSuccessStatus?: number;
+  /** Answer Private Network Access preflights (`Access-Control-Allow-Private-Network: true`). */
+  allowPrivateNetwork?: boolean;
+  /** Milliseconds an origin callback may take before the request fails. Default 10000. */
+  originCallbackTimeout?: number;
+  /** Called once for every CORS request or preflight that a browser will block, with the reason. */
+  onRefused?: (refusal: CorsRefusal, req: Req) => void;
+  /** Allow `credentials: true` with `origin: '*'` or `origin: true`: every website may then act as the user. */
+  dangerouslyAllowCredentialsWithAnyOrigin?: boolean;
+  /** Allow the opaque origin `null` (sandboxed iframes, `file:` and `data:` pages: anyone can send it). */
+  dangerouslyAllowNullOrigin?: boolean;
+  /** Allow plain `http://` origins (other than localhost) when compiling for production. */
+  dangerouslyAllowInsecureOrigins?: boolean;
+}
+
+/** Supplies options per request, like `cors`'s options delegate. It may also return the options or a Promise of them. */
+export type CorsOptionsDelegate<Req = unknown> = (
+  req: Req,
+  callback: (err: Error | null, options?: CorsOptions<Req>) => void,
+) => undefined | CorsOptions<Req> | PromiseLike<CorsOptions<Req>>;
+
+/** The option names corsgate knows; anything else is a configuration error (usually a typo). */
+export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [
+  'origin',
+  'methods',
+  'allowedHeaders',
+  'headers',
+  'exposedHeaders',
+  'credentials',
+  'maxAge',
+  'preflightContinue',
+  'optionsSuccessStatus',
+  'allowPrivateNetwork',
+  'originCallbackTimeout',
+  'onRefused',
+  'dangerouslyAllowCredentialsWithAnyOrigin',
+  'dangerouslyAllowNullOrigin',
+  'dangerouslyAllowInsecureOrigins',
+];

@@ -1,0 +1,394 @@
+/**
+ * `compile(options)`: validates a configuration once and turns it into an immutable policy. Every
+ * header value that does not depend on the request is built here, so a request costs a lookup and a
+ * few header writes.
+ */
+import { type ConfigProblem, CorsConfigError, show } from './config-error.js';
+import {
+  ALLOW_CREDENTIALS,
+  ALLOW_HEADERS,
+  ALLOW_METHODS,
+  EXPOSE_HEADERS,
+  type Header,
+  MAX_AGE,
+  REQUEST_HEADERS,
+} from './header-names.js';
+import { type CorsOptions, OPTION_NAMES } from './options.js';
+import { compileOriginRule, type OriginCompileContext, type OriginRule } from './origin-rule.js';
+import type { CorsRefusal } from './refusal.js';
+import { isToken, splitNameList } from './tokens.js';
+
+export interface CompileContext {
+  /** Compile for production: plain-http origins other than localhost are refused. Adapters pass NODE_ENV === 'production'. */
+  readonly production?: boolean;
+  /** Receives start-up warnings (an unanchored RegExp, say). Default: `console.warn`. */
+  readonly warn?: (message: string) => void;
+}
+
+export type RequestHeaderRule =
+  /** No `allowedHeaders`: allow and reflect whatever the preflight asks for. */
+  | { readonly kind: 'reflect' }
+  /** Lower-case names; `wildcard` when `*` was listed (covers every name but `authorization`). */
+  | { readonly kind: 'list'; readonly names: ReadonlySet<string>; readonly wildcard: boolean };
+
+export interface CorsPolicy<Req = unknown> {
+  readonly origin: OriginRule;
+  readonly credentials: boolean;
+  readonly allowNullOrigin: boolean;
+  /** `'any'` for `methods: '*'` (only without credentials). */
+  readonly methods: ReadonlySet<string> | 'any';
+  readonly requestHeaders: RequestHeaderRule;
+  /** Headers after `Access-Control-Allow-Origin` on an allowed actual request. */
+  readonly actualHeaders: readonly Header[];
+  /** Headers after `Access-Control-Allow-Origin` on an allowed preflight (reflected request headers come on top). */
+  readonly preflightHeaders: readonly Header[];
+  /** `Vary` names for actual and non-CORS requests, and for preflights; undefined when nothing varies. */
+  readonly varyActual: string | undefined;
+  readonly varyPreflight: string | undefined;
+  readonly preflightContinue: boolean;
+  readonly preflightStatus: number;
+  readonly allowPrivateNetwork: boolean;
+  readonly originCallbackTimeout: number;
+  readonly onRefused: ((refusal: CorsRefusal, req: Req) => void) | undefined;
+  /** How origin-callback answers are compiled per request. */
+  readonly originContext: OriginCompileContext;
+}
+
+export const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
+export const DEFAULT_PREFLIGHT_STATUS = 204;
+export const DEFAULT_ORIGIN_CALLBACK_TIMEOUT = 10_000;
+
+/** Methods that `fetch()` upper-cases; any other method is compared case-sensitively. */
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+const defaultWarn = (message: string): void => {
+  console.warn(message);
+};
+
+export function compile<Req = unknown>(
+  options?: CorsOptions<Req> | null,
+  context: CompileContext = {},
+): CorsPolicy<Req> {
+  const problems: ConfigProblem[] = [];
+  const opts: CorsOptions<Req> = options ?? {};
+  if (typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new CorsConfigError([
+      {
+        option: 'options',
+        value: show(options),
+        problem: 'the options must be an object.',
+        fix: 'call cors() with no argument, with an options object, or with a delegate function (req, callback).',
+      },
+    ]);
+  }
+  checkOptionNames(opts, problems);
+
+  const credentials = readBoolean(opts, 'credentials', problems);
+  const dangerAnyOrigin = readBoolean(opts, 'dangerouslyAllowCredentialsWithAnyOrigin', problems);
+  const allowNullOrigin = readBoolean(opts, 'dangerouslyAllowNullOrigin', problems);
+  const allowInsecure = readBoolean(opts, 'dangerouslyAllowInsecureOrigins', problems);
+  const preflightContinue = readBoolean(opts, 'preflightContinue', problems);
+  const allowPrivateNetwork = readBoolean(opts, 'allowPrivateNetwork', problems);
+
+  const originContext: OriginCompileContext = {
+    production: context.production === true,
+    allowNull: allowNullOrigin,
+    allowInsecure,
+    warn: context.warn ?? defaultWarn,
+  };
+  let origin = compileOriginRule(opts.origin, originContext, problems);
+  if (credentials && (origin.kind === 'any' || origin.kind === 'reflect')) {
+    if (!dangerAnyOrigin) {
+      problems.push({
+        option: 'credentials',
+        value: `true with origin ${opts.origin === true ? 'true' : '"*"'}`,
+        problem:
+          'credentials with any origin lets every website send requests as your logged-in users and read the answers.',
+        fix: 'list the origins that may send credentials, e.g. origin: ["https://app.example.com"]; if every origin really must, set dangerouslyAllowCredentialsWithAnyOrigin: true.',
+      });
+    } else {
+      // `*` is never valid with credentials in a browser: the loud opt-in means "reflect every origin".
+      origin = { kind: 'reflect' };
+    }
+  }
+
+  const methods = compileMethods(opts.methods, credentials, problems);
+  const allowedHeadersValue = readHeaderOption(opts, problems);
+  const requestHeaders = compileRequestHeaders(allowedHeadersValue, credentials, problems);
+  const exposed = compileNameList(opts.exposedHeaders, 'exposedHeaders', credentials, problems);
+  const maxAge = compileMaxAge(opts.maxAge, problems);
+  const preflightStatus = compileStatus(opts.optionsSuccessStatus, problems);
+  const originCallbackTimeout = compileTimeout(opts.originCallbackTimeout, problems);
+  if (opts.onRefused !== undefined && typeof opts.onRefused !== 'function') {
+    problems.push({
+      option: 'onRefused',
+      value: show(opts.onRefused),
+      problem: 'it must be a function (refusal, req) => void.',
+      fix: 'pass a function, e.g. onRefused: (refusal) => logger.warn(refusal.message).',
+    });
+  }
+  if (problems.length > 0) throw new CorsConfigError(problems);
+
+  const actualHeaders: Header[] = [];
+  const preflightHeaders: Header[] = [];
+  if (credentials) {
+    actualHeaders.push([ALLOW_CREDENTIALS, 'true']);
+    preflightHeaders.push([ALLOW_CREDENTIALS, 'true']);
+  }
+  if (exposed !== undefined && exposed !== '') actualHeaders.push([EXPOSE_HEADERS, exposed]);
+  if (methods.header !== '') preflightHeaders.push([ALLOW_METHODS, methods.header]);
+  if (requestHeaders.header !== undefined && requestHeaders.header !== '') {
+    preflightHeaders.push([ALLOW_HEADERS, requestHeaders.header]);
+  }
+  if (maxAge !== undefined) preflightHeaders.push([MAX_AGE, String(maxAge)]);
+
+  const reflectsHeaders = requestHeaders.rule.kind === 'reflect';
+  const varyOrigin = origin.kind !== 'any' && origin.kind !== 'disabled';
+  const varyPreflightNames = [varyOrigin ? 'Origin' : '', reflectsHeaders ? REQUEST_HEADERS : ''].filter(Boolean);
+
+  return Object.freeze({
+    origin,
+    credentials,
+    allowNullOrigin,
+    methods: methods.rule,
+    requestHeaders: requestHeaders.rule,
+    actualHeaders: Object.freeze(actualHeaders),
+    preflightHeaders: Object.freeze(preflightHeaders),
+    varyActual: varyOrigin ? 'Origin' : undefined,
+    varyPreflight: varyPreflightNames.length > 0 ? varyPreflightNames.join(', ') : undefined,
+    preflightContinue,
+    preflightStatus,
+    allowPrivateNetwork,
+    originCallbackTimeout,
+    onRefused: opts.onRefused,
+    originContext,
+  });
+}
+
+function checkOptionNames(opts: object, problems: ConfigProblem[]): void {
+  const known = OPTION_NAMES as readonly string[];
+  for (const name of Object.keys(opts)) {
+    if (known.includes(name)) continue;
+    const guess = closest(name, known);
+    problems.push({
+      option: name,
+      value: show((opts as Record<string, unknown>)[name]),
+      problem: 'corsgate has no option of that name, so it would be ignored.',
+      fix: guess !== undefined ? `did you mean \`${guess}\`?` : `use one of: ${known.join(', ')}.`,
+    });
+  }
+}
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+type BooleanOption =
+  | 'credentials'
+  | 'preflightContinue'
+  | 'allowPrivateNetwork'
+  | 'dangerouslyAllowCredentialsWithAnyOrigin'
+  | 'dangerouslyAllowNullOrigin'
+  | 'dangerouslyAllowInsecureOrigins';
+
+function readBoolean(opts: CorsOptions<never>, name: BooleanOption, problems: ConfigProblem[]): boolean {
+  const value: unknown = opts[name];
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  problems.push({
+    option: name,
+    value: show(value),
+    problem: 'it must be true or false.',
+    fix: `write ${name}: ${value === 'false' || value === 0 ? 'false' : 'true'} (a boolean, not ${typeof value === 'string' ? 'a string' : typeof value}).`,
+  });
+  return false;
+}
+
+function readNames(value: unknown, option: string, problems: ConfigProblem[]): string[] | undefined {
+  if (typeof value === 'string') return splitNameList(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return splitNameList(value as string[]);
+  problems.push({
+    option,
+    value: show(value),
+    problem: 'it must be a comma-separated string or an array of strings.',
+    fix: `write e.g. ${option}: ["${option === 'methods' ? 'GET' : 'Content-Type'}", "${option === 'methods' ? 'POST' : 'X-Request-Id'}"].`,
+  });
+  return undefined;
+}
+
+/** The header value as `cors` would write it: a string as given, an array joined with commas. */
+function joinLikeCors(value: string | readonly string[], names: readonly string[]): string {
+  return typeof value === 'string' ? value.trim().replace(/\s*,\s*$/, '') : names.join(',');
+}
+
+function badTokens(names: readonly string[], option: string, kind: string, problems: ConfigProblem[]): boolean {
+  let bad = false;
+  for (const name of names) {
+    if (name !== '*' && !isToken(name)) {
+      bad = true;
+      problems.push({
+        option,
+        value: show(name),
+        problem: `it is not a valid ${kind} name (an HTTP token: letters, digits and !#$%&'*+-.^_\`|~, no spaces).`,
+        fix: `remove it or correct it, e.g. "${kind === 'method' ? 'PATCH' : 'X-Request-Id'}".`,
+      });
+    }
+  }
+  return bad;
+}
+
+function compileMethods(
+  value: CorsOptions['methods'],
+  credentials: boolean,
+  problems: ConfigProblem[],
+): { rule: ReadonlySet<string> | 'any'; header: string } {
+  const source = value ?? DEFAULT_METHODS;
+  const names = readNames(source, 'methods', problems);
+  if (names === undefined || badTokens(names, 'methods', 'method', problems)) return { rule: new Set(), header: '' };
+  if (names.includes('*')) {
+    if (credentials) {
+      problems.push({
+        option: 'methods',
+        value: show(source),
+        problem: 'with credentials, browsers read "*" as a method literally named "*", not as a wildcard.',
+        fix: 'list the methods, e.g. methods: ["GET", "POST", "PUT", "DELETE"].',
+      });
+    }
+    return { rule: 'any', header: '*' };
+  }
+  let changed = false;
+  const normalized = names.map((name) => {
+    const upper = name.toUpperCase();
+    if (upper !== name && NORMALIZED_METHODS.has(upper)) {
+      changed = true;
+      return upper;
+    }
+    return name;
+  });
+  return {
+    rule: new Set(normalized),
+    header: changed ? normalized.join(',') : joinLikeCors(source, names),
+  };
+}
+
+function readHeaderOption(opts: CorsOptions<never>, problems: ConfigProblem[]): CorsOptions['allowedHeaders'] {
+  const { allowedHeaders, headers } = opts;
+  if (allowedHeaders !== undefined && headers !== undefined && show(allowedHeaders) !== show(headers)) {
+    problems.push({
+      option: 'headers',
+      value: show(headers),
+      problem: `both allowedHeaders (${show(allowedHeaders)}) and its alias headers are set, to different values.`,
+      fix: 'keep only allowedHeaders.',
+    });
+  }
+  return allowedHeaders ?? headers;
+}
+
+function compileRequestHeaders(
+  value: CorsOptions['allowedHeaders'],
+  credentials: boolean,
+  problems: ConfigProblem[],
+): { rule: RequestHeaderRule; header: string | undefined } {
+  if (value === undefined) return { rule: { kind: 'reflect' }, header: undefined };
+  const option = 'allowedHeaders';
+  const names = readNames(value, option, problems);
+  if (names === undefined || badTokens(names, option, 'header', problems)) {
+    return { rule: { kind: 'reflect' }, header: undefined };
+  }
+  const wildcard = names.includes('*');
+  if (wildcard && credentials) {
+    problems.push({
+      option,
+      value: show(value),
+      problem: 'with credentials, browsers read "*" as a header literally named "*", not as a wildcard.',
+      fix: 'list the request headers, e.g. allowedHeaders: ["Content-Type", "Authorization"], or leave allowedHeaders out to reflect what the browser asks for.',
+    });
+  }
+  const lower = new Set(names.filter((n) => n !== '*').map((n) => n.toLowerCase()));
+  return { rule: { kind: 'list', names: lower, wildcard }, header: joinLikeCors(value, names) };
+}
+
+function compileNameList(
+  value: CorsOptions['exposedHeaders'],
+  option: 'exposedHeaders',
+  credentials: boolean,
+  problems: ConfigProblem[],
+): string | undefined {
+  if (value === undefined) return undefined;
+  const names = readNames(value, option, problems);
+  if (names === undefined || badTokens(names, option, 'header', problems)) return undefined;
+  if (credentials && names.includes('*')) {
+    problems.push({
+      option,
+      value: show(value),
+      problem:
+        'with credentials, browsers read "*" as a header literally named "*", so script could read no extra header.',
+      fix: 'list the response headers script may read, e.g. exposedHeaders: ["X-Request-Id", "Content-Range"].',
+    });
+  }
+  return joinLikeCors(value, names);
+}
+
+function compileMaxAge(value: unknown, problems: ConfigProblem[]): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  const asNumber = typeof value === 'string' ? Number(value) : Number.NaN;
+  problems.push({
+    option: 'maxAge',
+    value: show(value),
+    problem: 'it must be a whole number of seconds, 0 or more.',
+    fix:
+      Number.isInteger(asNumber) && asNumber >= 0
+        ? `write maxAge: ${asNumber} (a number, not a string).`
+        : 'write e.g. maxAge: 600 (ten minutes; Chromium caps it at 7200).',
+  });
+  return undefined;
+}
+
+function compileStatus(value: unknown, problems: ConfigProblem[]): number {
+  if (value === undefined) return DEFAULT_PREFLIGHT_STATUS;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 200 && value <= 299) return value;
+  problems.push({
+    option: 'optionsSuccessStatus',
+    value: show(value),
+    problem: 'browsers accept a preflight answer only with a 2xx status.',
+    fix: 'use 204 (the default) or 200 (for old browsers that choke on 204).',
+  });
+  return DEFAULT_PREFLIGHT_STATUS;
+}
+
+function compileTimeout(value: unknown, problems: ConfigProblem[]): number {
+  if (value === undefined) return DEFAULT_ORIGIN_CALLBACK_TIMEOUT;
+  if (typeof value === 'number' && value > 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY)) {
+    return value;
+  }
+  problems.push({
+    option: 'originCallbackTimeout',
+    value: show(value),
+    problem: 'it must be a positive whole number of milliseconds (or Infinity to wait forever).',
+    fix: `write e.g. originCallbackTimeout: ${DEFAULT_ORIGIN_CALLBACK_TIMEOUT}.`,
+  });
+  return DEFAULT_ORIGIN_CALLBACK_TIMEOUT;
+}

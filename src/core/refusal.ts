@@ -1,0 +1,93 @@
+/**
+ * Why a browser will block a request: a machine-readable kind, the offending value, and a one-line
+ * message that says how to fix it. Built only for refused requests; never sent to the client by corsgate.
+ */
+import { MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH } from './tokens.js';
+
+export type RefusalKind =
+  | 'origin-not-allowed'
+  | 'origin-malformed'
+  | 'method-not-allowed'
+  | 'header-not-allowed'
+  | 'request-headers-too-large'
+  | 'request-headers-malformed'
+  | 'credentials-not-allowed';
+
+export interface CorsRefusal {
+  readonly kind: RefusalKind;
+  /** The offending value: the origin, the method, the header name, or a size. */
+  readonly value: string;
+  /** The request's `Origin`. */
+  readonly origin: string;
+  /** True for a preflight (OPTIONS with Access-Control-Request-Method). */
+  readonly preflight: boolean;
+  /** One line for a log: what was refused and how to allow it, if it should be. */
+  readonly message: string;
+}
+
+export function originNotAllowed(origin: string, preflight: boolean): CorsRefusal {
+  const message =
+    origin === 'null'
+      ? 'Origin "null" (a sandboxed iframe, or a file: or data: page) is not allowed: any page can send it. Set dangerouslyAllowNullOrigin: true only if you must accept opaque origins.'
+      : `Origin ${origin} is not allowed. If this site should have access, add "${origin}" to the origin option.`;
+  return { kind: 'origin-not-allowed', value: origin, origin, preflight, message };
+}
+
+export function originMalformed(origin: string, preflight: boolean): CorsRefusal {
+  const shown = JSON.stringify(origin.length > 80 ? `${origin.slice(0, 80)}…` : origin);
+  return {
+    kind: 'origin-malformed',
+    value: origin,
+    origin,
+    preflight,
+    message: `Origin ${shown} is not a serialized origin (scheme://host[:port]); no browser sends it, so the request was refused.`,
+  };
+}
+
+export function methodNotAllowed(method: string, origin: string): CorsRefusal {
+  return {
+    kind: 'method-not-allowed',
+    value: method,
+    origin,
+    preflight: true,
+    message: `Method ${method} is not allowed for ${origin}. If it should be, add "${method}" to the methods option (methods are case-sensitive).`,
+  };
+}
+
+export function headerNotAllowed(name: string, origin: string, wildcard: boolean): CorsRefusal {
+  const message =
+    wildcard && name === 'authorization'
+      ? `Request header authorization is not covered by allowedHeaders "*" (the Fetch Standard excludes it). List "Authorization" in allowedHeaders.`
+      : `Request header ${name} is not allowed for ${origin}. If it should be, add "${name}" to allowedHeaders.`;
+  return { kind: 'header-not-allowed', value: name, origin, preflight: true, message };
+}
+
+export function requestHeadersTooLarge(size: string, origin: string): CorsRefusal {
+  return {
+    kind: 'request-headers-too-large',
+    value: size,
+    origin,
+    preflight: true,
+    message: `Access-Control-Request-Headers is too large (${size}; the limit is ${MAX_REQUEST_HEADERS_LENGTH} characters and ${MAX_REQUEST_HEADER_NAMES} names). Send fewer custom headers.`,
+  };
+}
+
+export function requestHeadersMalformed(name: string, origin: string): CorsRefusal {
+  return {
+    kind: 'request-headers-malformed',
+    value: name,
+    origin,
+    preflight: true,
+    message: `Access-Control-Request-Headers contains ${JSON.stringify(name)}, which is not a header name; no browser sends it.`,
+  };
+}
+
+export function credentialsNotAllowed(origin: string): CorsRefusal {
+  return {
+    kind: 'credentials-not-allowed',
+    value: 'cookie',
+    origin,
+    preflight: false,
+    message: `The request from ${origin} carries cookies (credentials: 'include') but credentials are not enabled, so the browser will block the response. Set credentials: true with specific origins, or send the request without credentials.`,
+  };
+}
