@@ -4,6 +4,7 @@
  * Translation only: every CORS rule lives in `src/core/`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decideCached } from '../core/decide.js';
 import {
   type CorsDecision,
   type CorsOptions,
@@ -33,6 +34,19 @@ export function cors(options?: ExpressCorsOptions | ExpressCorsOptionsDelegate |
 }
 
 function run(policy: CorsPolicy<IncomingMessage>, req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
+  // Common cases (no Origin, an allowed exact origin, `*`): a shared decision, no facts object.
+  const h = req.headers;
+  const cached = decideCached(
+    policy as CorsPolicy<never>,
+    req.method,
+    h.origin,
+    h['access-control-request-method'] as string | undefined,
+    h.cookie !== undefined,
+  );
+  if (cached !== undefined) {
+    finish(res, cached, next);
+    return;
+  }
   let decision: CorsDecision | Promise<CorsDecision>;
   try {
     decision = decide(policy, readFacts(req), req);

@@ -6,8 +6,8 @@
 import { CorsConfigError } from './config-error.js';
 import { ALLOW_HEADERS, ALLOW_ORIGIN, ALLOW_PRIVATE_NETWORK, type Header } from './header-names.js';
 import type { OriginCallbackResult } from './options.js';
-import { isSerializedOrigin } from './origin.js';
-import { allowlistMatches, compileOriginRule, type OriginRule } from './origin-rule.js';
+import { type ParsedOrigin, parseOrigin } from './origin.js';
+import { allowlistMatches, compileOriginRule, inexactMatches, type OriginRule } from './origin-rule.js';
 import type { CorsPolicy } from './policy.js';
 import {
   type CorsRefusal,
@@ -19,7 +19,7 @@ import {
   requestHeadersMalformed,
   requestHeadersTooLarge,
 } from './refusal.js';
-import { parseRequestHeaders } from './tokens.js';
+import { isCanonicalHeaderList, parseRequestHeaders } from './tokens.js';
 
 /** What an adapter reads off a request. Header values as received, `undefined` when absent. */
 export interface RequestFacts {
@@ -59,11 +59,100 @@ export interface CorsDecision {
 const NO_HEADERS: readonly Header[] = Object.freeze([]);
 const SAFELISTED_METHODS = new Set(['GET', 'HEAD', 'POST']);
 
+/**
+ * The decisions that do not depend on anything but the policy and the origin, built once (per policy, or
+ * per allowed exact origin on first use) and shared, frozen: requests without `Origin`, and allowed actual
+ * requests that carry no cookie the policy would refuse. Filled in by `compile`.
+ */
+export interface DecisionCache {
+  /** For every request when CORS is disabled. */
+  readonly always: CorsDecision | undefined;
+  /** For requests without `Origin` (undefined when an origin callback must see them). */
+  readonly noOrigin: CorsDecision | undefined;
+  /** For every actual request when `origin` is `'*'`. */
+  readonly anyOrigin: CorsDecision | undefined;
+  /** Allowed actual requests from exact origins, filled on first use (bounded by the exact list). */
+  readonly byOrigin: Map<string, CorsDecision> | undefined;
+}
+
+/** Builds the decision cache of a policy. Called by `compile` once. */
+export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): DecisionCache {
+  const rule = policy.origin;
+  if (rule.kind === 'disabled') {
+    return { always: freeze(passThrough(undefined)), noOrigin: undefined, anyOrigin: undefined, byOrigin: undefined };
+  }
+  const anyOrigin = rule.kind === 'any' ? freeze(actualAllowed(policy, 'actual', '*')) : undefined;
+  const noOrigin =
+    rule.kind === 'any'
+      ? freeze(actualAllowed(policy, 'not-cors', '*'))
+      : rule.kind === 'callback'
+        ? undefined
+        : freeze(passThrough(policy.varyActual));
+  const byOrigin = rule.kind === 'allowlist' && rule.exact.size > 0 ? new Map<string, CorsDecision>() : undefined;
+  return { always: undefined, noOrigin, anyOrigin, byOrigin };
+}
+
+function freeze(decision: CorsDecision): CorsDecision {
+  Object.freeze(decision.headers);
+  return Object.freeze(decision);
+}
+
+function actualAllowed(policy: Omit<CorsPolicy<never>, 'cache'>, kind: RequestKind, allowOrigin: string): CorsDecision {
+  return {
+    kind,
+    allowed: true,
+    headers: withAllowOrigin(allowOrigin, policy.actualHeaders),
+    vary: policy.varyActual,
+    respond: false,
+    status: 0,
+    refusal: undefined,
+  };
+}
+
+/**
+ * The fast path shared by `decide` and the adapters: the answer for the common cases straight from the
+ * raw header values, without building a facts object, or undefined when `decide` must do the full work.
+ * Returns the same decision `decide` would.
+ */
+export function decideCached(
+  policy: CorsPolicy<never>,
+  method: string | undefined,
+  origin: string | undefined,
+  accessControlRequestMethod: string | undefined,
+  hasCookie: boolean,
+): CorsDecision | undefined {
+  const cache = policy.cache;
+  if (cache.always !== undefined) return cache.always;
+  if (origin === undefined) return cache.noOrigin;
+  if (accessControlRequestMethod !== undefined && method === 'OPTIONS') return undefined;
+  if (hasCookie && !policy.credentials) return undefined;
+  if (cache.anyOrigin !== undefined) return cache.anyOrigin;
+  const byOrigin = cache.byOrigin;
+  if (byOrigin === undefined) return undefined;
+  const cached = byOrigin.get(origin);
+  if (cached !== undefined) return cached;
+  const rule = policy.origin;
+  if (rule.kind !== 'allowlist' || !rule.exact.has(origin) || (origin === 'null' && !policy.allowNullOrigin)) {
+    return undefined;
+  }
+  const decision = freeze(actualAllowed(policy, 'actual', origin));
+  byOrigin.set(origin, decision);
+  return decision;
+}
+
 export function decide<Req>(
   policy: CorsPolicy<Req>,
   facts: RequestFacts,
   req: Req,
 ): CorsDecision | Promise<CorsDecision> {
+  const cached = decideCached(
+    policy as CorsPolicy<never>,
+    facts.method,
+    facts.origin,
+    facts.accessControlRequestMethod,
+    facts.hasCookie === true,
+  );
+  if (cached !== undefined) return cached;
   const rule = policy.origin;
   if (rule.kind === 'disabled') return passThrough(undefined);
   const origin = facts.origin;
@@ -85,20 +174,23 @@ export function decide<Req>(
     }
     return passThrough(policy.varyActual);
   }
+  let parsed: ParsedOrigin | undefined;
   if (origin === 'null') {
     if (!policy.allowNullOrigin)
       return refuse(policy, facts, kind, originNotAllowed(origin, kind === 'preflight'), req);
     if (rule.kind !== 'callback') return allow(policy, facts, kind, origin, req);
   } else if (rule.kind === 'allowlist' && rule.exact.has(origin)) {
     return allow(policy, facts, kind, origin, req);
-  } else if (!isSerializedOrigin(origin)) {
-    return refuse(policy, facts, kind, originMalformed(origin, kind === 'preflight'), req);
+  } else {
+    // Bounded, linear in the (length-capped) value; patterns are matched on its parts.
+    parsed = parseOrigin(origin);
+    if (parsed === undefined) return refuse(policy, facts, kind, originMalformed(origin, kind === 'preflight'), req);
   }
   switch (rule.kind) {
     case 'reflect':
       return allow(policy, facts, kind, origin, req);
     case 'allowlist':
-      return allowlistMatches(rule, origin)
+      return inexactMatches(rule, origin, parsed)
         ? allow(policy, facts, kind, origin, req)
         : refuse(policy, facts, kind, originNotAllowed(origin, kind === 'preflight'), req);
     case 'callback':
@@ -199,7 +291,14 @@ function checkPreflight(
       ? undefined
       : methodNotAllowed(method, origin);
 
-  const parsed = parseRequestHeaders(facts.accessControlRequestHeaders);
+  const rule = policy.requestHeaders;
+  const requested = facts.accessControlRequestHeaders;
+  if (rule.kind === 'reflect' && requested !== undefined && isCanonicalHeaderList(requested)) {
+    // What browsers send (lower case, no spaces, no empty elements) is already the reflected value.
+    headers.push([ALLOW_HEADERS, requested]);
+    return methodRefusal;
+  }
+  const parsed = parseRequestHeaders(requested);
   if (!parsed.ok) {
     return (
       methodRefusal ??
@@ -208,7 +307,6 @@ function checkPreflight(
         : requestHeadersMalformed(parsed.value, origin))
     );
   }
-  const rule = policy.requestHeaders;
   if (rule.kind === 'reflect') {
     if (parsed.names.length > 0) headers.push([ALLOW_HEADERS, parsed.names.join(',')]);
     return methodRefusal;

@@ -1,11 +1,21 @@
 /**
  * The `origin` option, compiled once into a rule, and the per-request match against it.
- * Exact origins live in a Set (one hash lookup, whatever the list's size); RegExps are copied without
- * the `g`/`y` flags so that no `lastIndex` state leaks between requests.
+ * Exact origins live in a Set (one hash lookup, whatever the list's size); patterns such as
+ * `https://*.example.com` in a table walked by host label (see origin-pattern.ts); RegExps are copied
+ * without the `g`/`y` flags so that no `lastIndex` state leaks between requests.
  */
 import { type ConfigProblem, show } from './config-error.js';
 import type { OriginCallback, StaticOrigin } from './options.js';
-import { checkConfiguredOrigin, isLoopbackHost, parseOrigin } from './origin.js';
+import { checkConfiguredOrigin, isLoopbackHost, type ParsedOrigin, parseOrigin } from './origin.js';
+import {
+  buildPatternTable,
+  formatPattern,
+  isOriginPattern,
+  matchPatterns,
+  type OriginPattern,
+  type PatternTable,
+  parseOriginPattern,
+} from './origin-pattern.js';
 
 export type OriginRule =
   /** `'*'`: every origin, answered with `Access-Control-Allow-Origin: *`; the answer does not depend on the origin. */
@@ -14,7 +24,13 @@ export type OriginRule =
   | { readonly kind: 'reflect' }
   /** `false`: CORS is off; no header is ever set. */
   | { readonly kind: 'disabled' }
-  | { readonly kind: 'allowlist'; readonly exact: ReadonlySet<string>; readonly regexps: readonly RegExp[] }
+  | {
+      readonly kind: 'allowlist';
+      readonly exact: ReadonlySet<string>;
+      /** Compiled `*` patterns, or undefined when there are none. */
+      readonly patterns: PatternTable | undefined;
+      readonly regexps: readonly RegExp[];
+    }
   | { readonly kind: 'callback'; readonly callback: OriginCallback };
 
 export interface OriginCompileContext {
@@ -48,9 +64,17 @@ export function compileOriginRule(
     });
   }
   const exact = new Set<string>();
+  const patterns: OriginPattern[] = [];
+  const patternKeys = new Set<string>();
   const regexps: RegExp[] = [];
   for (const entry of entries) {
-    if (typeof entry === 'string') {
+    if (typeof entry === 'string' && isOriginPattern(entry)) {
+      const pattern = compilePattern(entry, context, problems, option);
+      if (pattern !== undefined && !patternKeys.has(formatPattern(pattern))) {
+        patternKeys.add(formatPattern(pattern));
+        patterns.push(pattern);
+      }
+    } else if (typeof entry === 'string') {
       if (addExactOrigin(entry, context, problems, option)) exact.add(entry);
     } else if (entry instanceof RegExp) {
       regexps.push(compileRegExp(entry, context));
@@ -63,7 +87,32 @@ export function compileOriginRule(
       });
     }
   }
-  return { kind: 'allowlist', exact, regexps };
+  const table = patterns.length > 0 ? buildPatternTable(patterns) : undefined;
+  return { kind: 'allowlist', exact, patterns: table, regexps };
+}
+
+function compilePattern(
+  entry: string,
+  context: OriginCompileContext,
+  problems: ConfigProblem[],
+  option: string,
+): OriginPattern | undefined {
+  const pattern = parseOriginPattern(entry);
+  if ('problem' in pattern) {
+    problems.push({ option, value: show(entry), ...pattern });
+    return undefined;
+  }
+  if (context.production && !context.allowInsecure && pattern.scheme === 'http' && !isLoopbackHost(pattern.host)) {
+    problems.push({
+      option,
+      value: show(entry),
+      problem:
+        'a plain-http origin pattern in production: anyone on the network path can inject script into those sites and use their access.',
+      fix: `serve the sites over HTTPS and write ${JSON.stringify(formatPattern({ ...pattern, scheme: 'https' }))}, or set dangerouslyAllowInsecureOrigins: true.`,
+    });
+    return undefined;
+  }
+  return pattern;
 }
 
 function addExactOrigin(
@@ -91,15 +140,6 @@ function addExactOrigin(
       value: '"*"',
       problem: '"*" inside a list is not a wildcard; it would never match a browser\'s Origin.',
       fix: 'use origin: "*" on its own to allow every origin, or list the allowed origins.',
-    });
-    return false;
-  }
-  if (entry.includes('*')) {
-    problems.push({
-      option,
-      value: show(entry),
-      problem: 'wildcards are not supported inside an origin string.',
-      fix: 'list each origin, or use an anchored RegExp such as /^https:\\/\\/[a-z0-9-]+\\.example\\.com$/.',
     });
     return false;
   }
@@ -169,12 +209,23 @@ function findLookAlike(regexp: RegExp): string | undefined {
   return undefined;
 }
 
-/** Per request: does a well-formed origin match the allowlist? One hash lookup, then the RegExps (if any). */
-export function allowlistMatches(
-  rule: { readonly exact: ReadonlySet<string>; readonly regexps: readonly RegExp[] },
-  origin: string,
-): boolean {
+type Allowlist = Extract<OriginRule, { kind: 'allowlist' }>;
+
+/**
+ * Per request: does a well-formed origin match the allowlist? One hash lookup, then the pattern table
+ * (a few lookups per label of the origin's host), then the RegExps (if any).
+ */
+export function allowlistMatches(rule: Allowlist, origin: string, parsed?: ParsedOrigin): boolean {
   if (rule.exact.has(origin)) return true;
+  return inexactMatches(rule, origin, parsed);
+}
+
+/** The allowlist without its exact Set (already consulted): patterns, then RegExps. */
+export function inexactMatches(rule: Allowlist, origin: string, parsed?: ParsedOrigin): boolean {
+  if (rule.patterns !== undefined) {
+    const p = parsed ?? parseOrigin(origin);
+    if (p !== undefined && matchPatterns(rule.patterns, p)) return true;
+  }
   const regexps = rule.regexps;
   for (let i = 0; i < regexps.length; i++) {
     if ((regexps[i] as RegExp).test(origin)) return true;

@@ -4,6 +4,7 @@
  * few header writes.
  */
 import { type ConfigProblem, CorsConfigError, show } from './config-error.js';
+import { buildDecisionCache, type DecisionCache } from './decide.js';
 import {
   ALLOW_CREDENTIALS,
   ALLOW_HEADERS,
@@ -52,6 +53,8 @@ export interface CorsPolicy<Req = unknown> {
   readonly onRefused: ((refusal: CorsRefusal, req: Req) => void) | undefined;
   /** How origin-callback answers are compiled per request. */
   readonly originContext: OriginCompileContext;
+  /** Decisions that depend only on the policy (and an allowed exact origin), shared between requests. */
+  readonly cache: DecisionCache;
 }
 
 export const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
@@ -146,7 +149,7 @@ export function compile<Req = unknown>(
   const varyOrigin = origin.kind !== 'any' && origin.kind !== 'disabled';
   const varyPreflightNames = [varyOrigin ? 'Origin' : '', reflectsHeaders ? REQUEST_HEADERS : ''].filter(Boolean);
 
-  return Object.freeze({
+  const base = {
     origin,
     credentials,
     allowNullOrigin,
@@ -162,7 +165,8 @@ export function compile<Req = unknown>(
     originCallbackTimeout,
     onRefused: opts.onRefused,
     originContext,
-  });
+  };
+  return Object.freeze({ ...base, cache: buildDecisionCache(base) });
 }
 
 function checkOptionNames(opts: object, problems: ConfigProblem[]): void {

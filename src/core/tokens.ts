@@ -75,6 +75,31 @@ export function parseRequestHeaders(value: string | undefined): RequestHeadersPa
   return { ok: true, names };
 }
 
+/**
+ * True when `Access-Control-Request-Headers` is already in the form `parseRequestHeaders` would produce
+ * when joined with commas (lower-case tokens, single commas, no white space, within the limits): what
+ * browsers send. Bounded and linear.
+ */
+export function isCanonicalHeaderList(value: string): boolean {
+  const len = value.length;
+  if (len === 0 || len > MAX_REQUEST_HEADERS_LENGTH) return false;
+  let names = 1;
+  let previousComma = true;
+  for (let i = 0; i < len; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 44) {
+      if (previousComma) return false;
+      previousComma = true;
+      names++;
+    } else if (c > 127 || TOKEN_CHAR[c] === 0 || (c >= 65 && c <= 90)) {
+      return false;
+    } else {
+      previousComma = false;
+    }
+  }
+  return !previousComma && names <= MAX_REQUEST_HEADER_NAMES;
+}
+
 function isOws(c: number): boolean {
   return c === 32 || c === 9;
 }

@@ -1,0 +1,238 @@
+/**
+ * Origin patterns: `https://*.example.com` (one or more subdomain labels, never the apex itself),
+ * `http://localhost:*` (any port, including the scheme's default) and both combined
+ * (`https://*.example.com:*`).
+ *
+ * Patterns are checked once, at start-up (the Public Suffix List comes from `tldts`, used only here),
+ * and compiled into a table keyed by scheme, then port, then walked by host label from the right. A
+ * request costs a few Map lookups per label of its own origin, whatever the number of patterns, and
+ * never builds a RegExp.
+ */
+import { parse as parseDomain } from 'tldts';
+import { checkConfiguredOrigin, type OriginProblem, type ParsedOrigin, parseOrigin, suggestOrigin } from './origin.js';
+
+/** A pattern as written, split into its parts. `host` is without the `*.` prefix; `port` '' is the default port. */
+export interface OriginPattern {
+  readonly scheme: string;
+  readonly host: string;
+  readonly port: string;
+  /** `*.` in front of the host: one or more labels to the left of `host` (but not `host` itself). */
+  readonly subdomains: boolean;
+  /** `:*` after the host: any port, including the scheme's default. */
+  readonly anyPort: boolean;
+}
+
+/** True when a configured origin string is meant as a pattern (it contains `*` and is not `*` alone). */
+export function isOriginPattern(value: string): boolean {
+  return value !== '*' && value.includes('*');
+}
+
+const PATTERN_SHAPE = 'a pattern is scheme://*.domain[:port] (subdomains) or scheme://host:* (any port), or both';
+
+/**
+ * Parses and checks a configured pattern: the wildcard only as the leftmost label(s) or the port, a
+ * well-formed origin otherwise, and no wildcard over a public suffix. Returns the pattern or a problem with
+ * the fix.
+ */
+export function parseOriginPattern(value: string): OriginPattern | OriginProblem {
+  const schemeEnd = value.indexOf('://');
+  const rest = schemeEnd === -1 ? '' : value.slice(schemeEnd + 3);
+  const subdomains = rest.startsWith('*.');
+  const anyPort = rest.endsWith(':*') && rest.length > 2;
+  let candidate = rest;
+  if (subdomains) candidate = candidate.slice(2);
+  if (anyPort) candidate = candidate.slice(0, -2);
+  if (schemeEnd === -1 || candidate.includes('*') || value.slice(0, schemeEnd).includes('*')) {
+    const suggestion = suggestPattern(value);
+    return {
+      problem: `"*" can stand only for the leftmost subdomain labels ("https://*.example.com") or for the port ("http://localhost:*"); ${PATTERN_SHAPE}.`,
+      fix:
+        suggestion !== undefined && suggestion !== value
+          ? `write ${JSON.stringify(suggestion)}${suggestion.includes('://*.') ? ` (it does not match ${JSON.stringify(suggestion.replace('://*.', '://'))} itself; list that too if it is allowed)` : ''}.`
+          : 'write e.g. "https://*.example.com" for every subdomain of example.com, or "http://localhost:*" for any local port.',
+    };
+  }
+  const scheme = value.slice(0, schemeEnd);
+  const origin = `${scheme}://${candidate}`;
+  const problem = checkConfiguredOrigin(origin);
+  if (problem !== undefined) {
+    const suggestion = suggestOrigin(origin);
+    const parsedSuggestion = suggestion !== undefined ? parseOrigin(suggestion) : undefined;
+    return {
+      problem: problem.problem,
+      fix:
+        parsedSuggestion !== undefined
+          ? `write ${JSON.stringify(formatPattern({ ...parsedSuggestion, subdomains, anyPort: anyPort || undefined }))}.`
+          : `write it as ${PATTERN_SHAPE}, e.g. "https://*.example.com".`,
+    };
+  }
+  const parsed = parseOrigin(origin) as ParsedOrigin;
+  if (anyPort && parsed.port !== '') {
+    return {
+      problem: 'it names a port and "*" for the port at the same time.',
+      fix: `write ${JSON.stringify(formatPattern({ ...parsed, port: '', subdomains, anyPort: true }))} for any port, or ${JSON.stringify(formatPattern({ ...parsed, subdomains, anyPort: false }))} for that port only.`,
+    };
+  }
+  if (subdomains) {
+    const suffixProblem = checkWildcardDomain(parsed.host, parsed.scheme);
+    if (suffixProblem !== undefined) return suffixProblem;
+  }
+  return { scheme: parsed.scheme, host: parsed.host, port: parsed.port, subdomains, anyPort };
+}
+
+/** A wildcard must sit on a domain that one party controls: not an IP address, not a public suffix. */
+function checkWildcardDomain(host: string, scheme: string): OriginProblem | undefined {
+  if (host.startsWith('[') || /^[0-9.]+$/.test(host)) {
+    return {
+      problem: 'a wildcard over an IP address matches nothing a browser sends (IP addresses have no subdomains).',
+      fix: `write the exact origin, e.g. "${scheme}://${host}", or "${scheme}://${host}:*" for any port.`,
+    };
+  }
+  // localhost is special-use (RFC 6761): only this machine answers for it and its subdomains.
+  if (host === 'localhost') return undefined;
+  const info = parseDomain(host, { allowPrivateDomains: true });
+  if (info.domain === null || info.domain === undefined || info.domain === '') {
+    const suffix = info.publicSuffix ?? host;
+    const owner = info.isPrivate === true ? 'a shared hosting suffix' : 'a public suffix';
+    return {
+      problem: `"${host}" is ${owner} (Public Suffix List${suffix !== host ? `, under "${suffix}"` : ''}): anyone can register a site under it, so every such site would be allowed.`,
+      fix: `put the wildcard under a domain you control, e.g. "${scheme}://*.example.${host}", or list the exact origins.`,
+    };
+  }
+  return undefined;
+}
+
+/** Renders a pattern (or an origin) the way it is written in the `origin` option. */
+export function formatPattern(p: {
+  readonly scheme: string;
+  readonly host: string;
+  readonly port: string;
+  readonly subdomains?: boolean | undefined;
+  readonly anyPort?: boolean | undefined;
+}): string {
+  const port = p.anyPort === true ? ':*' : p.port !== '' ? `:${p.port}` : '';
+  return `${p.scheme}://${p.subdomains === true ? '*.' : ''}${p.host}${port}`;
+}
+
+/** Best guess at the pattern a user meant by a string with a misplaced `*`, or undefined. */
+function suggestPattern(value: string): string | undefined {
+  let text = value.trim().toLowerCase();
+  if (!text.includes('://')) text = `https://${text.replace(/^\/+/, '')}`;
+  const schemeEnd = text.indexOf('://');
+  const scheme = text.slice(0, schemeEnd);
+  if (scheme.includes('*')) return undefined;
+  let rest = text.slice(schemeEnd + 3).replace(/[/?#].*$/, '');
+  let anyPort = false;
+  const portMatch = /:([^:\]]*)$/.exec(rest);
+  if (portMatch?.[1]?.includes('*')) {
+    anyPort = true;
+    rest = rest.slice(0, portMatch.index);
+  }
+  const host = rest.replace(/^\*+\.?(\*+\.)*/, '');
+  const subdomains = host !== rest;
+  if (host.includes('*') || host === '') return undefined;
+  const candidate = formatPattern({ scheme, host, port: '', subdomains, anyPort });
+  const parsed = parseOriginPattern(candidate);
+  return 'problem' in parsed ? undefined : candidate;
+}
+
+interface HostNode {
+  /** Next labels to the left. */
+  children: Map<string, HostNode> | undefined;
+  /** A `*.` pattern ends here: any host with at least one more label to the left matches. */
+  subdomains: boolean;
+  /** A pattern for exactly this host (with `:*`) ends here. */
+  exact: boolean;
+}
+
+interface SchemeEntry {
+  /** Patterns with a fixed port ('' for the default port), by port. */
+  readonly ports: Map<string, HostNode>;
+  /** Patterns with `:*`. */
+  anyPort: HostNode | undefined;
+}
+
+/** The compiled patterns of one `origin` option. Immutable once built. */
+export interface PatternTable {
+  readonly size: number;
+  readonly schemes: ReadonlyMap<string, SchemeEntry>;
+  /** The patterns as written, for diagnostics. */
+  readonly sources: readonly string[];
+}
+
+function newNode(): HostNode {
+  return { children: undefined, subdomains: false, exact: false };
+}
+
+export function buildPatternTable(patterns: readonly OriginPattern[]): PatternTable {
+  const schemes = new Map<string, SchemeEntry>();
+  const sources: string[] = [];
+  for (const p of patterns) {
+    sources.push(formatPattern(p));
+    let entry = schemes.get(p.scheme);
+    if (entry === undefined) {
+      entry = { ports: new Map(), anyPort: undefined };
+      schemes.set(p.scheme, entry);
+    }
+    let root: HostNode;
+    if (p.anyPort) {
+      entry.anyPort ??= newNode();
+      root = entry.anyPort;
+    } else {
+      let byPort = entry.ports.get(p.port);
+      if (byPort === undefined) {
+        byPort = newNode();
+        entry.ports.set(p.port, byPort);
+      }
+      root = byPort;
+    }
+    let node = root;
+    let end = p.host.length;
+    // Walk the labels from the right, exactly as `matchHost` does per request.
+    for (;;) {
+      const dot = p.host.lastIndexOf('.', end - 1);
+      const label = p.host.slice(dot + 1, end);
+      node.children ??= new Map();
+      let child = node.children.get(label);
+      if (child === undefined) {
+        child = newNode();
+        node.children.set(label, child);
+      }
+      node = child;
+      if (dot < 0) break;
+      end = dot;
+    }
+    if (p.subdomains) node.subdomains = true;
+    else node.exact = true;
+  }
+  return { size: sources.length, schemes, sources };
+}
+
+/**
+ * Per request: does a well-formed origin (already parsed, with bounded work) match a pattern? Cost: two Map
+ * lookups, then one per label of the request's host, at most twice (fixed port, then any port).
+ */
+export function matchPatterns(table: PatternTable, origin: ParsedOrigin): boolean {
+  const entry = table.schemes.get(origin.scheme);
+  if (entry === undefined) return false;
+  const byPort = entry.ports.get(origin.port);
+  if (byPort !== undefined && matchHost(byPort, origin.host)) return true;
+  return entry.anyPort !== undefined && matchHost(entry.anyPort, origin.host);
+}
+
+function matchHost(root: HostNode, host: string): boolean {
+  let node = root;
+  let end = host.length;
+  for (;;) {
+    const children = node.children;
+    if (children === undefined) return false;
+    const dot = host.lastIndexOf('.', end - 1);
+    const next = children.get(host.slice(dot + 1, end));
+    if (next === undefined) return false;
+    if (dot < 0) return next.exact;
+    // At least one label remains to the left of this suffix.
+    if (next.subdomains) return true;
+    node = next;
+    end = dot;
+  }
+}
