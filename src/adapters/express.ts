@@ -4,7 +4,7 @@
  * Translation only: every CORS rule lives in `src/core/`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decideCached } from '../core/decide.js';
+import { decideCached, decideUncached } from '../core/decide.js';
 import {
   type CorsDecision,
   type CorsOptions,
@@ -28,28 +28,34 @@ export type ExpressCorsOptionsDelegate = CorsOptionsDelegate<IncomingMessage>;
 export function cors(options?: ExpressCorsOptions | ExpressCorsOptionsDelegate | null): CorsMiddleware {
   if (typeof options === 'function') return delegatingMiddleware(options);
   const policy = compile(options, nodeCompileContext);
+  const shared = policy as CorsPolicy<never>;
   return function corsgate(req, res, next) {
-    run(policy, req, res, next);
+    // Common cases (no Origin, an allowed exact origin, `*`): a decision shared between requests, no facts object.
+    const h = req.headers;
+    const cached = decideCached(
+      shared,
+      req.method,
+      h.origin,
+      h['access-control-request-method'] as string | undefined,
+      h['access-control-request-headers'] as string | undefined,
+      h['access-control-request-private-network'] as string | undefined,
+      h.cookie !== undefined,
+    );
+    if (cached === undefined) run(policy, req, res, next, true);
+    else finish(res, cached, next);
   };
 }
 
-function run(policy: CorsPolicy<IncomingMessage>, req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
-  // Common cases (no Origin, an allowed exact origin, `*`): a shared decision, no facts object.
-  const h = req.headers;
-  const cached = decideCached(
-    policy as CorsPolicy<never>,
-    req.method,
-    h.origin,
-    h['access-control-request-method'] as string | undefined,
-    h.cookie !== undefined,
-  );
-  if (cached !== undefined) {
-    finish(res, cached, next);
-    return;
-  }
+function run(
+  policy: CorsPolicy<IncomingMessage>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: NextFunction,
+  cacheTried = false,
+): void {
   let decision: CorsDecision | Promise<CorsDecision>;
   try {
-    decision = decide(policy, readFacts(req), req);
+    decision = cacheTried ? decideUncached(policy, readFacts(req), req) : decide(policy, readFacts(req), req);
   } catch (err) {
     next(err);
     return;

@@ -25,13 +25,21 @@ export function writeHeaders(res: ServerResponse, decision: CorsDecision): void 
     const header = headers[i] as CorsDecision['headers'][number];
     res.setHeader(header[0], header[1]);
   }
-  if (decision.vary !== undefined) appendVary(res, decision.vary);
+  const vary = decision.vary;
+  if (vary !== undefined) {
+    const existing = res.getHeader('Vary');
+    // Usually nothing has set Vary yet: then the names are the value, as computed at start-up.
+    res.setHeader('Vary', existing === undefined ? vary : mergeVary(varyString(existing), vary));
+  }
 }
 
 export function appendVary(res: ServerResponse, names: string): void {
   const existing = res.getHeader('Vary');
-  const current = existing === undefined ? undefined : Array.isArray(existing) ? existing.join(', ') : String(existing);
-  res.setHeader('Vary', mergeVary(current, names));
+  res.setHeader('Vary', mergeVary(existing === undefined ? undefined : varyString(existing), names));
+}
+
+function varyString(existing: string | number | readonly string[]): string {
+  return Array.isArray(existing) ? existing.join(', ') : String(existing);
 }
 
 /** Ends a preflight that the middleware answers itself. */

@@ -6,7 +6,7 @@
 import { CorsConfigError } from './config-error.js';
 import { ALLOW_HEADERS, ALLOW_ORIGIN, ALLOW_PRIVATE_NETWORK, type Header } from './header-names.js';
 import type { OriginCallbackResult } from './options.js';
-import { type ParsedOrigin, parseOrigin } from './origin.js';
+import { isSerializedOrigin } from './origin.js';
 import { allowlistMatches, compileOriginRule, inexactMatches, type OriginRule } from './origin-rule.js';
 import type { CorsPolicy } from './policy.js';
 import {
@@ -60,9 +60,9 @@ const NO_HEADERS: readonly Header[] = Object.freeze([]);
 const SAFELISTED_METHODS = new Set(['GET', 'HEAD', 'POST']);
 
 /**
- * The decisions that do not depend on anything but the policy and the origin, built once (per policy, or
- * per allowed exact origin on first use) and shared, frozen: requests without `Origin`, and allowed actual
- * requests that carry no cookie the policy would refuse. Filled in by `compile`.
+ * The decisions that do not depend on anything but the policy and the origin, built once and shared,
+ * frozen: requests without `Origin`, allowed actual requests (per exact origin, or for `*`) that carry
+ * no cookie the policy would refuse, and the last allowed preflight per exact origin. Built by `compile`.
  */
 export interface DecisionCache {
   /** For every request when CORS is disabled. */
@@ -71,15 +71,33 @@ export interface DecisionCache {
   readonly noOrigin: CorsDecision | undefined;
   /** For every actual request when `origin` is `'*'`. */
   readonly anyOrigin: CorsDecision | undefined;
-  /** Allowed actual requests from exact origins, filled on first use (bounded by the exact list). */
-  readonly byOrigin: Map<string, CorsDecision> | undefined;
+  /** Allowed actual requests, by exact origin (every exact origin of the allowlist). */
+  readonly byOrigin: ReadonlyMap<string, CorsDecision> | undefined;
+  /**
+   * The last allowed preflight answer per exact origin (key '' when `origin` is `'*'`), reused when the
+   * next preflight from that origin asks for the same method and headers. Bounded by the exact list.
+   */
+  readonly preflights: Map<string, PreflightMemo> | undefined;
+}
+
+interface PreflightMemo {
+  readonly method: string;
+  readonly requestHeaders: string | undefined;
+  readonly privateNetwork: string | undefined;
+  readonly decision: CorsDecision;
 }
 
 /** Builds the decision cache of a policy. Called by `compile` once. */
 export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): DecisionCache {
   const rule = policy.origin;
   if (rule.kind === 'disabled') {
-    return { always: freeze(passThrough(undefined)), noOrigin: undefined, anyOrigin: undefined, byOrigin: undefined };
+    return {
+      always: freeze(passThrough(undefined)),
+      noOrigin: undefined,
+      anyOrigin: undefined,
+      byOrigin: undefined,
+      preflights: undefined,
+    };
   }
   const anyOrigin = rule.kind === 'any' ? freeze(actualAllowed(policy, 'actual', '*')) : undefined;
   const noOrigin =
@@ -88,8 +106,16 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
       : rule.kind === 'callback'
         ? undefined
         : freeze(passThrough(policy.varyActual));
-  const byOrigin = rule.kind === 'allowlist' && rule.exact.size > 0 ? new Map<string, CorsDecision>() : undefined;
-  return { always: undefined, noOrigin, anyOrigin, byOrigin };
+  let byOrigin: Map<string, CorsDecision> | undefined;
+  if (rule.kind === 'allowlist' && rule.exact.size > 0) {
+    byOrigin = new Map();
+    for (const origin of rule.exact) {
+      if (origin !== 'null' || policy.allowNullOrigin)
+        byOrigin.set(origin, freeze(actualAllowed(policy, 'actual', origin)));
+    }
+  }
+  const preflights = rule.kind === 'any' || byOrigin !== undefined ? new Map<string, PreflightMemo>() : undefined;
+  return { always: undefined, noOrigin, anyOrigin, byOrigin, preflights };
 }
 
 function freeze(decision: CorsDecision): CorsDecision {
@@ -111,33 +137,35 @@ function actualAllowed(policy: Omit<CorsPolicy<never>, 'cache'>, kind: RequestKi
 
 /**
  * The fast path shared by `decide` and the adapters: the answer for the common cases straight from the
- * raw header values, without building a facts object, or undefined when `decide` must do the full work.
- * Returns the same decision `decide` would.
+ * raw header values, without building a facts object, or undefined when `decideUncached` must do the
+ * work. Returns exactly the decision `decideUncached` would (shared and frozen).
  */
 export function decideCached(
   policy: CorsPolicy<never>,
   method: string | undefined,
   origin: string | undefined,
   accessControlRequestMethod: string | undefined,
+  accessControlRequestHeaders: string | undefined,
+  accessControlRequestPrivateNetwork: string | undefined,
   hasCookie: boolean,
 ): CorsDecision | undefined {
   const cache = policy.cache;
   if (cache.always !== undefined) return cache.always;
   if (origin === undefined) return cache.noOrigin;
-  if (accessControlRequestMethod !== undefined && method === 'OPTIONS') return undefined;
+  if (accessControlRequestMethod !== undefined && method === 'OPTIONS') {
+    const preflights = cache.preflights;
+    if (preflights === undefined) return undefined;
+    const memo = preflights.get(cache.anyOrigin !== undefined ? '' : origin);
+    return memo !== undefined &&
+      memo.method === accessControlRequestMethod &&
+      memo.requestHeaders === accessControlRequestHeaders &&
+      memo.privateNetwork === accessControlRequestPrivateNetwork
+      ? memo.decision
+      : undefined;
+  }
   if (hasCookie && !policy.credentials) return undefined;
   if (cache.anyOrigin !== undefined) return cache.anyOrigin;
-  const byOrigin = cache.byOrigin;
-  if (byOrigin === undefined) return undefined;
-  const cached = byOrigin.get(origin);
-  if (cached !== undefined) return cached;
-  const rule = policy.origin;
-  if (rule.kind !== 'allowlist' || !rule.exact.has(origin) || (origin === 'null' && !policy.allowNullOrigin)) {
-    return undefined;
-  }
-  const decision = freeze(actualAllowed(policy, 'actual', origin));
-  byOrigin.set(origin, decision);
-  return decision;
+  return cache.byOrigin?.get(origin);
 }
 
 export function decide<Req>(
@@ -145,14 +173,25 @@ export function decide<Req>(
   facts: RequestFacts,
   req: Req,
 ): CorsDecision | Promise<CorsDecision> {
-  const cached = decideCached(
-    policy as CorsPolicy<never>,
-    facts.method,
-    facts.origin,
-    facts.accessControlRequestMethod,
-    facts.hasCookie === true,
+  return (
+    decideCached(
+      policy as CorsPolicy<never>,
+      facts.method,
+      facts.origin,
+      facts.accessControlRequestMethod,
+      facts.accessControlRequestHeaders,
+      facts.accessControlRequestPrivateNetwork,
+      facts.hasCookie === true,
+    ) ?? decideUncached(policy, facts, req)
   );
-  if (cached !== undefined) return cached;
+}
+
+/** `decide` without the cache lookup, for adapters that tried `decideCached` already. */
+export function decideUncached<Req>(
+  policy: CorsPolicy<Req>,
+  facts: RequestFacts,
+  req: Req,
+): CorsDecision | Promise<CorsDecision> {
   const rule = policy.origin;
   if (rule.kind === 'disabled') return passThrough(undefined);
   const origin = facts.origin;
@@ -174,23 +213,21 @@ export function decide<Req>(
     }
     return passThrough(policy.varyActual);
   }
-  let parsed: ParsedOrigin | undefined;
   if (origin === 'null') {
     if (!policy.allowNullOrigin)
       return refuse(policy, facts, kind, originNotAllowed(origin, kind === 'preflight'), req);
     if (rule.kind !== 'callback') return allow(policy, facts, kind, origin, req);
   } else if (rule.kind === 'allowlist' && rule.exact.has(origin)) {
     return allow(policy, facts, kind, origin, req);
-  } else {
-    // Bounded, linear in the (length-capped) value; patterns are matched on its parts.
-    parsed = parseOrigin(origin);
-    if (parsed === undefined) return refuse(policy, facts, kind, originMalformed(origin, kind === 'preflight'), req);
+  } else if (!isSerializedOrigin(origin)) {
+    // Bounded, linear in the (length-capped) value, no allocation.
+    return refuse(policy, facts, kind, originMalformed(origin, kind === 'preflight'), req);
   }
   switch (rule.kind) {
     case 'reflect':
       return allow(policy, facts, kind, origin, req);
     case 'allowlist':
-      return inexactMatches(rule, origin, parsed)
+      return inexactMatches(rule, origin)
         ? allow(policy, facts, kind, origin, req)
         : refuse(policy, facts, kind, originNotAllowed(origin, kind === 'preflight'), req);
     case 'callback':
@@ -259,16 +296,39 @@ function allow<Req>(
   if (policy.allowPrivateNetwork && facts.accessControlRequestPrivateNetwork === 'true') {
     headers.push([ALLOW_PRIVATE_NETWORK, 'true']);
   }
-  if (refusal !== undefined) report(policy, facts, refusal, req);
-  return {
+  if (refusal !== undefined) {
+    report(policy, facts, refusal, req);
+    return {
+      kind,
+      allowed: false,
+      headers,
+      vary: policy.varyPreflight,
+      respond: !policy.preflightContinue,
+      status: policy.preflightStatus,
+      refusal,
+    };
+  }
+  const decision: CorsDecision = {
     kind,
-    allowed: refusal === undefined,
+    allowed: true,
     headers,
     vary: policy.varyPreflight,
     respond: !policy.preflightContinue,
     status: policy.preflightStatus,
-    refusal,
+    refusal: undefined,
   };
+  const cache = policy.cache;
+  const key = allowOrigin === '*' ? '' : origin;
+  if (cache.preflights !== undefined && (key === '' ? cache.anyOrigin !== undefined : cache.byOrigin?.has(key))) {
+    // Remember this answer for the next identical preflight from the same exact origin (one per origin).
+    cache.preflights.set(key, {
+      method: facts.accessControlRequestMethod as string,
+      requestHeaders: facts.accessControlRequestHeaders,
+      privateNetwork: facts.accessControlRequestPrivateNetwork,
+      decision: freeze(decision),
+    });
+  }
+  return decision;
 }
 
 function withAllowOrigin(allowOrigin: string, rest: readonly Header[]): Header[] {

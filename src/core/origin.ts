@@ -16,29 +16,36 @@ export interface ParsedOrigin {
   readonly port: string;
 }
 
-/** Parses a serialized origin, or returns undefined for anything a browser would not send. Bounded and linear. */
-export function parseOrigin(value: string): ParsedOrigin | undefined {
+// Where the last successful `scanOrigin` found the parts (module state: the scan never allocates).
+let scannedSchemeEnd = 0;
+let scannedHostEnd = 0;
+
+/**
+ * Checks that a value is a serialized origin, with bounded work (the length is capped first) and no
+ * allocation; on success the parts' positions are left for `parseOrigin`.
+ */
+function scanOrigin(value: string): boolean {
   const len = value.length;
-  if (len === 0 || len > MAX_ORIGIN_LENGTH) return undefined;
+  if (len === 0 || len > MAX_ORIGIN_LENGTH) return false;
   // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), lower case in a serialized origin
   let i = 0;
   let c = value.charCodeAt(0);
-  if (!(c >= 97 && c <= 122)) return undefined;
+  if (!(c >= 97 && c <= 122)) return false;
   for (i = 1; i < len; i++) {
     c = value.charCodeAt(i);
     if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) break;
   }
-  if (value.charCodeAt(i) !== 58 || value.charCodeAt(i + 1) !== 47 || value.charCodeAt(i + 2) !== 47) return undefined;
-  const scheme = value.slice(0, i);
+  if (value.charCodeAt(i) !== 58 || value.charCodeAt(i + 1) !== 47 || value.charCodeAt(i + 2) !== 47) return false;
+  const schemeEnd = i;
   const hostStart = i + 3;
   let hostEnd: number;
   if (value.charCodeAt(hostStart) === 91) {
     // [IPv6]
     const close = value.indexOf(']', hostStart);
-    if (close === -1 || close === hostStart + 1) return undefined;
+    if (close === -1 || close === hostStart + 1) return false;
     for (let j = hostStart + 1; j < close; j++) {
       c = value.charCodeAt(j);
-      if (!((c >= 48 && c <= 58) || (c >= 97 && c <= 102) || c === 46)) return undefined;
+      if (!((c >= 48 && c <= 58) || (c >= 97 && c <= 102) || c === 46)) return false;
     }
     hostEnd = close + 1;
   } else {
@@ -46,7 +53,7 @@ export function parseOrigin(value: string): ParsedOrigin | undefined {
     for (hostEnd = hostStart; hostEnd < len; hostEnd++) {
       c = value.charCodeAt(hostEnd);
       if (c === 46) {
-        if (previousDot) return undefined;
+        if (previousDot) return false;
         previousDot = true;
       } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95) {
         previousDot = false;
@@ -54,24 +61,48 @@ export function parseOrigin(value: string): ParsedOrigin | undefined {
         break;
       }
     }
-    if (hostEnd === hostStart) return undefined;
+    if (hostEnd === hostStart) return false;
   }
-  const host = value.slice(hostStart, hostEnd);
-  if (hostEnd === len) return { scheme, host, port: '' };
-  if (value.charCodeAt(hostEnd) !== 58) return undefined;
-  const port = value.slice(hostEnd + 1);
-  if (port.length === 0 || port.length > 5 || (port.length > 1 && port.charCodeAt(0) === 48)) return undefined;
-  for (let j = 0; j < port.length; j++) {
-    c = port.charCodeAt(j);
-    if (c < 48 || c > 57) return undefined;
+  if (hostEnd !== len) {
+    if (value.charCodeAt(hostEnd) !== 58) return false;
+    const portLength = len - hostEnd - 1;
+    if (portLength === 0 || portLength > 5 || (portLength > 1 && value.charCodeAt(hostEnd + 1) === 48)) return false;
+    let port = 0;
+    for (let j = hostEnd + 1; j < len; j++) {
+      c = value.charCodeAt(j);
+      if (c < 48 || c > 57) return false;
+      port = port * 10 + (c - 48);
+    }
+    if (port > 65535 || isDefaultPort(value, schemeEnd, port)) return false;
   }
-  if (Number(port) > 65535) return undefined;
-  if (port === DEFAULT_PORTS[scheme]) return undefined;
-  return { scheme, host, port };
+  scannedSchemeEnd = schemeEnd;
+  scannedHostEnd = hostEnd;
+  return true;
 }
 
+/** http/ws on 80, https/wss on 443: browsers leave these out. */
+function isDefaultPort(value: string, schemeEnd: number, port: number): boolean {
+  if (port === 80) return (schemeEnd === 4 && value.startsWith('http')) || (schemeEnd === 2 && value.startsWith('ws'));
+  if (port === 443) {
+    return (schemeEnd === 5 && value.startsWith('https')) || (schemeEnd === 3 && value.startsWith('wss'));
+  }
+  return false;
+}
+
+/** Parses a serialized origin, or returns undefined for anything a browser would not send. Bounded and linear. */
+export function parseOrigin(value: string): ParsedOrigin | undefined {
+  if (!scanOrigin(value)) return undefined;
+  const hostEnd = scannedHostEnd;
+  return {
+    scheme: value.slice(0, scannedSchemeEnd),
+    host: value.slice(scannedSchemeEnd + 3, hostEnd),
+    port: hostEnd === value.length ? '' : value.slice(hostEnd + 1),
+  };
+}
+
+/** True for a serialized origin (what a browser sends in `Origin`). Bounded, linear, allocates nothing. */
 export function isSerializedOrigin(value: string): boolean {
-  return parseOrigin(value) !== undefined;
+  return scanOrigin(value);
 }
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443', ws: '80', wss: '443' };

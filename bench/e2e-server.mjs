@@ -1,0 +1,44 @@
+// The end-to-end apps, in a child process of the bench runner (so that the load generator and the
+// servers do not share an event loop): the same Express app with no CORS middleware, with `cors`, and
+// with corsgate, each on its own 127.0.0.1 port. Sends {ports} to the parent once listening.
+import { createRequire } from 'node:module';
+import express from 'express';
+import corsgate from '../dist/esm/index.js';
+
+const require = createRequire(import.meta.url);
+const cors = require('cors');
+
+export const E2E_OPTIONS = {
+  origin: ['https://admin.example.com', 'https://www.example.com', 'https://app.example.com'],
+  credentials: true,
+  maxAge: 600,
+};
+
+function app(middleware) {
+  const a = express();
+  if (middleware !== undefined) a.use(middleware);
+  a.get('/', (_req, res) => {
+    res.send('ok');
+  });
+  a.put('/', (_req, res) => {
+    res.send('ok');
+  });
+  return a;
+}
+
+const apps = { none: app(undefined), cors: app(cors(E2E_OPTIONS)), corsgate: app(corsgate(E2E_OPTIONS)) };
+const ports = {};
+await Promise.all(
+  Object.entries(apps).map(
+    ([name, a]) =>
+      new Promise((resolve) => {
+        const server = a.listen(0, '127.0.0.1', () => {
+          ports[name] = server.address().port;
+          resolve();
+        });
+        server.keepAliveTimeout = 60_000;
+      }),
+  ),
+);
+process.send?.({ ports });
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,93 @@
+// The micro-benchmark cases. Each case names the request and builds one runner per implementation
+// (see harness.mjs). To add a case (or an implementation such as another adapter), push an entry to
+// `microCases`: { id, title, runners: () => ({ name: (iterations) => void, ... }) }. The runner named
+// 'corsgate' is compared with 'cors' and 'floor' when those exist.
+import { createRequire } from 'node:module';
+import corsgate from '../dist/esm/index.js';
+import { floorMiddleware, middlewareRunner, request } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const cors = require('cors');
+
+/** One runner per middleware implementation for the same options and request. */
+export function middlewareRunners(options, req, { corsOptions = options } = {}) {
+  return {
+    corsgate: middlewareRunner(corsgate(options), req),
+    cors: middlewareRunner(cors(corsOptions), req),
+    floor: middlewareRunner(floorMiddleware, req),
+  };
+}
+
+const THREE = ['https://admin.example.com', 'https://www.example.com', 'https://app.example.com'];
+const get = (origin) => request('GET', { host: 'api.example.com', origin, accept: '*/*' });
+
+export const exactList = (n) => Array.from({ length: n }, (_, i) => `https://app${i}.example.com`);
+export const patternList = (n) => Array.from({ length: n }, (_, i) => `https://*.tenant${i}.example.com`);
+/** The RegExp a `cors` user writes for "any subdomain of tenantN.example.com". */
+export const regexpList = (n) =>
+  Array.from(
+    { length: n },
+    (_, i) => new RegExp(`^https:\\/\\/[a-z0-9-]+(\\.[a-z0-9-]+)*\\.tenant${i}\\.example\\.com$`),
+  );
+
+export const microCases = [
+  {
+    id: 'default-get',
+    title: 'default cors(), GET with Origin',
+    runners: () => middlewareRunners(undefined, get('https://app.example.com')),
+  },
+  {
+    id: 'list-credentials-get',
+    title: 'allowed origin from a 3-entry list, credentials, GET',
+    runners: () => middlewareRunners({ origin: THREE, credentials: true }, get('https://app.example.com')),
+  },
+  {
+    id: 'refused-origin',
+    title: 'refused origin (3-entry list, credentials), GET',
+    runners: () => middlewareRunners({ origin: THREE, credentials: true }, get('https://evil.example.net')),
+  },
+  {
+    id: 'credentialed-preflight',
+    title: 'credentialed preflight, 2 requested headers',
+    runners: () =>
+      middlewareRunners(
+        { origin: THREE, credentials: true, maxAge: 600 },
+        request('OPTIONS', {
+          host: 'api.example.com',
+          origin: 'https://app.example.com',
+          'access-control-request-method': 'PUT',
+          'access-control-request-headers': 'content-type,x-request-id',
+        }),
+      ),
+  },
+  ...[1, 10, 100, 1000, 10000].map((n) => ({
+    id: `exact-${n}`,
+    title: `${n.toLocaleString('en')} exact origin${n > 1 ? 's' : ''}, credentials, match the last`,
+    runners: () =>
+      middlewareRunners({ origin: exactList(n), credentials: true }, get(`https://app${n - 1}.example.com`)),
+  })),
+  {
+    id: 'exact-10000-patterns-100',
+    title: '10,000 exact origins + 100 patterns, match the last exact',
+    runners: () =>
+      middlewareRunners(
+        { origin: [...exactList(10000), ...patternList(100)], credentials: true },
+        get('https://app9999.example.com'),
+        { corsOptions: { origin: [...exactList(10000), ...regexpList(100)], credentials: true } },
+      ),
+  },
+  {
+    id: 'patterns-100',
+    title: '100 patterns (cors: the equivalent RegExps), match the last',
+    runners: () =>
+      middlewareRunners({ origin: patternList(100), credentials: true }, get('https://app.tenant99.example.com'), {
+        corsOptions: { origin: regexpList(100), credentials: true },
+      }),
+  },
+  {
+    id: 'regexps-100',
+    title: '100 RegExps (the cors way) in both, match the last',
+    runners: () =>
+      middlewareRunners({ origin: regexpList(100), credentials: true }, get('https://app.tenant99.example.com')),
+  },
+];
