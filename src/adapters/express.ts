@@ -4,7 +4,7 @@
  * Translation only: every CORS rule lives in `src/core/`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decideCached, decideUncached } from '../core/decide.js';
+import { decideCachedFromHeaders, decideUncached } from '../core/decide.js';
 import {
   type CorsDecision,
   type CorsOptions,
@@ -30,17 +30,9 @@ export function cors(options?: ExpressCorsOptions | ExpressCorsOptionsDelegate |
   const policy = compile(options, nodeCompileContext);
   const shared = policy as CorsPolicy<never>;
   return function corsgate(req, res, next) {
-    // Common cases (no Origin, an allowed exact origin, `*`): a decision shared between requests, no facts object.
-    const h = req.headers;
-    const cached = decideCached(
-      shared,
-      req.method,
-      h.origin,
-      h['access-control-request-method'] as string | undefined,
-      h['access-control-request-headers'] as string | undefined,
-      h['access-control-request-private-network'] as string | undefined,
-      h.cookie !== undefined,
-    );
+    // Common cases (no Origin, an allowed exact origin, `*`, a repeated preflight): a decision shared
+    // between requests, no facts object.
+    const cached = decideCachedFromHeaders(shared, req.method, req.headers);
     if (cached === undefined) run(policy, req, res, next, true);
     else finish(res, cached, next);
   };

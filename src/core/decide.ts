@@ -168,6 +168,43 @@ export function decideCached(
   return cache.byOrigin?.get(origin);
 }
 
+/** Request headers as node:http presents them: lower-case names, a value per name. */
+export type LowerCaseHeaders = { readonly [name: string]: string | readonly string[] | undefined };
+
+/**
+ * `decideCached` straight from a node:http-style header record, reading only the headers the case needs.
+ * A header given as a list (which node:http does only for a few names, none of these) is not cached.
+ */
+export function decideCachedFromHeaders(
+  policy: CorsPolicy<never>,
+  method: string | undefined,
+  headers: LowerCaseHeaders,
+): CorsDecision | undefined {
+  const origin = headers.origin;
+  if (typeof origin !== 'string')
+    return origin === undefined
+      ? decideCached(policy, method, undefined, undefined, undefined, undefined, false)
+      : undefined;
+  const requestMethod = headers['access-control-request-method'];
+  if (requestMethod === undefined || method !== 'OPTIONS') {
+    return decideCached(policy, method, origin, undefined, undefined, undefined, headers.cookie !== undefined);
+  }
+  const requestHeaders = headers['access-control-request-headers'];
+  const privateNetwork = headers['access-control-request-private-network'];
+  if (typeof requestMethod !== 'string' || Array.isArray(requestHeaders) || Array.isArray(privateNetwork)) {
+    return undefined;
+  }
+  return decideCached(
+    policy,
+    method,
+    origin,
+    requestMethod,
+    requestHeaders as string | undefined,
+    privateNetwork as string | undefined,
+    false,
+  );
+}
+
 export function decide<Req>(
   policy: CorsPolicy<Req>,
   facts: RequestFacts,
