@@ -37,12 +37,27 @@ const PATTERN_SHAPE = 'a pattern is scheme://*.domain[:port] (subdomains) or sch
 export function parseOriginPattern(value: string): OriginPattern | OriginProblem {
   const schemeEnd = value.indexOf('://');
   const rest = schemeEnd === -1 ? '' : value.slice(schemeEnd + 3);
+  const pathAt = rest.search(/[/?#]/);
+  if (pathAt !== -1) {
+    // A path after the pattern (often only a trailing slash): say so, with the pattern without it.
+    const withoutPath = `${value.slice(0, schemeEnd + 3)}${rest.slice(0, pathAt)}`;
+    const pattern = parseOriginPattern(withoutPath);
+    if (!('problem' in pattern)) {
+      return {
+        problem:
+          pathAt === rest.length - 1 && rest.endsWith('/')
+            ? 'it ends with a slash; browsers send origins without a trailing slash, so it would never match.'
+            : 'it has a path, query or fragment; an origin is only scheme://host[:port], so it would never match.',
+        fix: `write ${JSON.stringify(withoutPath)}.`,
+      };
+    }
+  }
   const subdomains = rest.startsWith('*.');
   const anyPort = rest.endsWith(':*') && rest.length > 2;
   let candidate = rest;
   if (subdomains) candidate = candidate.slice(2);
   if (anyPort) candidate = candidate.slice(0, -2);
-  if (schemeEnd === -1 || candidate.includes('*') || value.slice(0, schemeEnd).includes('*')) {
+  if (schemeEnd === -1 || candidate === '' || candidate.includes('*') || value.slice(0, schemeEnd).includes('*')) {
     const suggestion = suggestPattern(value);
     return {
       problem: `"*" can stand only for the leftmost subdomain labels ("https://*.example.com") or for the port ("http://localhost:*"); ${PATTERN_SHAPE}.`,

@@ -1,0 +1,94 @@
+// The shared, precomputed decisions (decideCached) must be exactly what the full computation gives.
+import { describe, expect, it } from 'vitest';
+import { decide, decideCachedFromHeaders, decideUncached } from '../../src/core/decide.js';
+import { type CorsOptions, compile, type RequestFacts } from '../../src/core/index.js';
+
+const CONFIGS: CorsOptions[] = [
+  {},
+  { origin: '*', exposedHeaders: ['X-Total'], maxAge: 60 },
+  { origin: false },
+  { origin: true },
+  { origin: ['https://a.example.com', 'https://b.example.com'], credentials: true, maxAge: 600 },
+  { origin: ['https://a.example.com', 'https://*.example.org'], allowedHeaders: ['Content-Type'] },
+  { origin: 'https://a.example.com', preflightContinue: true, optionsSuccessStatus: 200 },
+  { origin: ['https://a.example.com'], allowPrivateNetwork: true, methods: ['GET', 'patch'] },
+  { origin: ['https://a.example.com', 'null'], dangerouslyAllowNullOrigin: true },
+];
+
+const ORIGINS = [undefined, 'https://a.example.com', 'https://b.example.com', 'https://x.example.org', 'null', 'bad'];
+const REQUESTS: Omit<RequestFacts, 'origin'>[] = [
+  { method: 'GET' },
+  { method: 'GET', hasCookie: true },
+  { method: 'POST', hasCookie: true, secFetchSite: 'same-origin' },
+  { method: 'OPTIONS' },
+  { method: 'OPTIONS', accessControlRequestMethod: 'PUT' },
+  { method: 'OPTIONS', accessControlRequestMethod: 'PUT', accessControlRequestHeaders: 'content-type,x-id' },
+  { method: 'OPTIONS', accessControlRequestMethod: 'PUT', accessControlRequestHeaders: 'Content-Type, X-Id' },
+  { method: 'OPTIONS', accessControlRequestMethod: 'patch', accessControlRequestHeaders: 'content-type' },
+  { method: 'OPTIONS', accessControlRequestMethod: 'DELETE', accessControlRequestPrivateNetwork: 'true' },
+  { method: 'OPTIONS', accessControlRequestMethod: 'GET', accessControlRequestHeaders: 'a,,b' },
+];
+
+describe('cached decisions equal the full computation', () => {
+  it.each(CONFIGS.map((c) => [JSON.stringify(c), c] as const))('%s', async (_name, options) => {
+    const cachedPolicy = compile(options, { warn: () => {} });
+    const freshPolicy = () => compile(options, { warn: () => {} });
+    // Twice through the cached policy: the second round hits the per-origin and preflight memos.
+    for (let round = 0; round < 2; round++) {
+      for (const origin of ORIGINS) {
+        for (const request of REQUESTS) {
+          const facts: RequestFacts = { ...request, origin };
+          const viaCache = await decide(cachedPolicy, facts, {});
+          const full = await decideUncached(freshPolicy(), facts, {});
+          expect(viaCache, JSON.stringify(facts)).toEqual(full);
+          const headers: Record<string, string | undefined> = {
+            origin,
+            'access-control-request-method': facts.accessControlRequestMethod,
+            'access-control-request-headers': facts.accessControlRequestHeaders,
+            'access-control-request-private-network': facts.accessControlRequestPrivateNetwork,
+            cookie: facts.hasCookie ? 'a=1' : undefined,
+          };
+          for (const name of Object.keys(headers)) if (headers[name] === undefined) delete headers[name];
+          const fromHeaders = decideCachedFromHeaders(cachedPolicy as never, facts.method, headers);
+          if (fromHeaders !== undefined && facts.secFetchSite === undefined) expect(fromHeaders).toEqual(full);
+        }
+      }
+    }
+  });
+
+  it('refusals are never cached: onRefused sees every refused request', () => {
+    const seen: string[] = [];
+    const policy = compile({ origin: ['https://a.example.com'], onRefused: (r) => seen.push(r.kind) });
+    const preflight = { method: 'OPTIONS', origin: 'https://a.example.com', accessControlRequestMethod: 'PURGE' };
+    decide(policy, preflight, {});
+    decide(policy, preflight, {});
+    decide(policy, { method: 'GET', origin: 'https://evil.example' }, {});
+    decide(policy, { method: 'GET', origin: 'https://evil.example' }, {});
+    expect(seen).toEqual(['method-not-allowed', 'method-not-allowed', 'origin-not-allowed', 'origin-not-allowed']);
+  });
+
+  it('a repeated preflight with different requested headers is decided afresh', () => {
+    const policy = compile({ origin: ['https://a.example.com'], credentials: true });
+    const ask = (headers: string) =>
+      decide(
+        policy,
+        {
+          method: 'OPTIONS',
+          origin: 'https://a.example.com',
+          accessControlRequestMethod: 'PUT',
+          accessControlRequestHeaders: headers,
+        },
+        {},
+      );
+    expect(ask('x-a')).toMatchObject({ headers: expect.arrayContaining([['Access-Control-Allow-Headers', 'x-a']]) });
+    expect(ask('x-b')).toMatchObject({ headers: expect.arrayContaining([['Access-Control-Allow-Headers', 'x-b']]) });
+    expect(ask('x-a')).toMatchObject({ headers: expect.arrayContaining([['Access-Control-Allow-Headers', 'x-a']]) });
+  });
+
+  it('origins matched by a pattern are not memoised (the cache stays bounded by the exact list)', () => {
+    const policy = compile({ origin: ['https://*.example.com'] });
+    for (let i = 0; i < 100; i++) decide(policy, { method: 'GET', origin: `https://t${i}.example.com` }, {});
+    expect(policy.cache.byOrigin).toBeUndefined();
+    expect(policy.cache.preflights).toBeUndefined();
+  });
+});
