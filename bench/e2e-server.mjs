@@ -1,6 +1,6 @@
 // The end-to-end apps, in a child process of the bench runner (so that the load generator and the
-// servers do not share an event loop): the same Express app with no CORS middleware, with `cors`, and
-// with corsgate, each on its own 127.0.0.1 port. Sends {ports} to the parent once listening.
+// servers do not share an event loop): the same Express app with no middleware, with the floor
+// middleware, with `cors`, and with corsgate, each on its own 127.0.0.1 port. Sends {ports} to the parent once listening.
 import { createRequire } from 'node:module';
 import express from 'express';
 import corsgate from '../dist/esm/index.js';
@@ -26,7 +26,18 @@ function app(middleware) {
   return a;
 }
 
-const apps = { none: app(undefined), cors: app(cors(E2E_OPTIONS)), corsgate: app(corsgate(E2E_OPTIONS)) };
+/** The floor: a middleware that sets one header and calls next(), i.e. what any middleware costs Express. */
+function floor(_req, res, next) {
+  res.setHeader('X-Floor', '1');
+  next();
+}
+
+const apps = {
+  none: app(undefined),
+  floor: app(floor),
+  cors: app(cors(E2E_OPTIONS)),
+  corsgate: app(corsgate(E2E_OPTIONS)),
+};
 const ports = {};
 await Promise.all(
   Object.entries(apps).map(

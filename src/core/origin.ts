@@ -16,6 +16,13 @@ export interface ParsedOrigin {
   readonly port: string;
 }
 
+const LABEL_CHAR = 1;
+const DOT = 2;
+/** Characters of a host name in a serialized origin: a-z 0-9 - _ (labels) and dots. */
+const HOST_CHAR = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789-_') HOST_CHAR[c.charCodeAt(0)] = LABEL_CHAR;
+HOST_CHAR[46] = DOT;
+
 // Where the last successful `scanOrigin` found the parts (module state: the scan never allocates).
 let scannedSchemeEnd = 0;
 let scannedHostEnd = 0;
@@ -52,11 +59,12 @@ function scanOrigin(value: string): boolean {
     let previousDot = true; // no empty label at the start
     for (hostEnd = hostStart; hostEnd < len; hostEnd++) {
       c = value.charCodeAt(hostEnd);
-      if (c === 46) {
+      const kind = c < 128 ? HOST_CHAR[c] : 0;
+      if (kind === LABEL_CHAR) {
+        previousDot = false;
+      } else if (kind === DOT) {
         if (previousDot) return false;
         previousDot = true;
-      } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95) {
-        previousDot = false;
       } else {
         break;
       }
