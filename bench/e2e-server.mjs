@@ -39,6 +39,7 @@ const apps = {
   corsgate: app(corsgate(E2E_OPTIONS)),
 };
 const ports = {};
+const served = Object.fromEntries(Object.keys(apps).map((name) => [name, 0]));
 await Promise.all(
   Object.entries(apps).map(
     ([name, a]) =>
@@ -48,8 +49,20 @@ await Promise.all(
           resolve();
         });
         server.keepAliveTimeout = 60_000;
+        server.on('request', () => {
+          served[name]++;
+        });
       }),
   ),
 );
 process.send?.({ ports });
+// On request: this process's CPU time (µs) and the requests served so far per app, so that the runner can
+// compute the server's CPU time per request, which a busy shared machine does not distort as much as
+// requests per second.
+process.on('message', (message) => {
+  if (message === 'snapshot') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ snapshot: { cpu: user + system, served: { ...served } } });
+  }
+});
 process.on('disconnect', () => process.exit(0));

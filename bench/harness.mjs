@@ -84,7 +84,7 @@ export function cpuMs() {
   return (user + system) / 1000;
 }
 
-function median(values) {
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -92,7 +92,8 @@ function median(values) {
 
 /**
  * Runs every implementation of a case: a warm-up, then `rounds` rounds, each timing one batch per
- * implementation (the order rotates between rounds). Returns the median ns per call per implementation.
+ * implementation (the order rotates between rounds). Returns the median ns per call per implementation,
+ * and `ratio(a, b)`: the median of the per-round ratios.
  */
 export function measureCase(runners, { rounds, batchMs, warmupMs }) {
   const names = Object.keys(runners);
@@ -121,5 +122,8 @@ export function measureCase(runners, { rounds, batchMs, warmupMs }) {
       samples[name].push(((cpuMs() - t0) * 1e6) / n);
     }
   }
-  return Object.fromEntries(names.map((name) => [name, median(samples[name])]));
+  const result = Object.fromEntries(names.map((name) => [name, median(samples[name])]));
+  /** Median over rounds of a / b measured in the same round: robust to load that drifts between rounds. */
+  result.ratio = (a, b) => median(samples[a].map((x, i) => x / samples[b][i]));
+  return result;
 }
