@@ -77,6 +77,22 @@ export const microCases = [
       ),
   },
   {
+    // The scaling target, measured in one interleaved case so that load drifting between cases cannot
+    // skew it: 10,000 exact origins + 100 patterns against a single origin, for both packages.
+    id: 'scaling',
+    title: '10,000 exact + 100 patterns ÷ 1 origin (paired)',
+    table: false,
+    runners: () => {
+      const many = middlewareRunners(
+        { origin: [...exactList(10000), ...patternList(100)], credentials: true },
+        get('https://app9999.example.com'),
+        { corsOptions: { origin: [...exactList(10000), ...regexpList(100)], credentials: true } },
+      );
+      const one = middlewareRunners({ origin: exactList(1), credentials: true }, get('https://app0.example.com'));
+      return { corsgate: many.corsgate, 'corsgate-one': one.corsgate, cors: many.cors, 'cors-one': one.cors };
+    },
+  },
+  {
     id: 'patterns-100',
     title: '100 patterns (cors: the equivalent RegExps), match the last',
     runners: () =>
