@@ -118,7 +118,11 @@ describe('origin rules', () => {
     expect(compileOriginRule(false, context, []).kind).toBe('disabled');
     expect(compileOriginRule(() => true, context, []).kind).toBe('callback');
     const rule = compileOriginRule(['https://a.example', /^https:\/\/b\.example$/], context, []);
-    expect(rule).toEqual({ kind: 'allowlist', exact: new Set(['https://a.example']), regexps: [/^https:\/\/b\.example$/] });
+    expect(rule).toEqual({
+      kind: 'allowlist',
+      exact: new Set(['https://a.example']),
+      regexps: [/^https:\/\/b\.example$/],
+    });
   });
 
   it('a single string is an allowlist of one', () => {

@@ -78,7 +78,9 @@ describe('CorsConfigError messages name the option, the bad value and the fix', 
     expect(err.problems).toHaveLength(1);
     expect(err.message).toContain('option `origin` ("null")');
     expect(err.message).toContain('sandboxed iframes');
-    expect(err.message).toContain('Fix: remove "null"; if you really must accept opaque origins, also set dangerouslyAllowNullOrigin: true.');
+    expect(err.message).toContain(
+      'Fix: remove "null"; if you really must accept opaque origins, also set dangerouslyAllowNullOrigin: true.',
+    );
     expect(() => compile({ origin: ['null'], dangerouslyAllowNullOrigin: true })).not.toThrow();
   });
 
@@ -88,7 +90,12 @@ describe('CorsConfigError messages name the option, the bad value and the fix', 
     expect(err.message).toContain('plain-http origin in production');
     expect(err.message).toContain('write "https://api.example.com:8080", or set dangerouslyAllowInsecureOrigins: true');
     expect(() => compile({ origin: 'http://api.example.com' })).not.toThrow();
-    for (const local of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:5173', 'http://app.localhost']) {
+    for (const local of [
+      'http://localhost:3000',
+      'http://127.0.0.1:8080',
+      'http://[::1]:5173',
+      'http://app.localhost',
+    ]) {
       expect(() => compile({ origin: local }, { production: true })).not.toThrow();
     }
     expect(() =>
@@ -298,7 +305,11 @@ describe('the compiled policy', () => {
     ]);
     expect(policy.varyActual).toBe('Origin');
     expect(policy.varyPreflight).toBe('Origin');
-    expect(policy.requestHeaders).toEqual({ kind: 'list', names: new Set(['content-type', 'x-token']), wildcard: false });
+    expect(policy.requestHeaders).toEqual({
+      kind: 'list',
+      names: new Set(['content-type', 'x-token']),
+      wildcard: false,
+    });
   });
 
   it('upper-cases the methods fetch() normalises, keeps others as written', () => {
