@@ -71,6 +71,7 @@ const configs: readonly Config[] = [
   { name: 'maxAge 0', options: { origin: [A], maxAge: 0 }, kind: 'list', allowed: [A] },
   { name: 'optionsSuccessStatus 200', options: { origin: [A], optionsSuccessStatus: 200 }, kind: 'list', allowed: [A] },
   { name: 'preflightContinue', options: { origin: [A], preflightContinue: true }, kind: 'list', allowed: [A] },
+  { name: 'lower-case methods', options: { origin: [A], methods: 'get,put,patch' }, kind: 'list', allowed: [A] },
   { name: 'origin callback', options: { origin: onlyA }, kind: 'callback', allowed: [A] },
   { name: 'origin false', options: { origin: false }, kind: 'off' },
   {
@@ -169,6 +170,13 @@ const withoutVaryName = (vary: string | undefined, name: string) => {
     .filter((n) => n !== '' && n !== name);
   return rest.length > 0 ? rest.join(', ') : undefined;
 };
+
+const upperCaseFetchMethods = (methods: string) =>
+  methods
+    .split(',')
+    .map((m) => m.trim())
+    .map((m) => (['delete', 'get', 'head', 'options', 'post', 'put'].includes(m) ? m.toUpperCase() : m))
+    .join(',');
 
 interface Difference {
   readonly name: string;
@@ -286,6 +294,26 @@ const differences: readonly Difference[] = [
       cors.status = 204;
       cors.body = '';
       cors.vary = mergeVary(cors.vary, 'Origin, Access-Control-Request-Headers');
+    },
+  },
+  {
+    name: 'lower-case DELETE, GET, HEAD, OPTIONS, POST, PUT in methods are upper-cased',
+    why: 'fetch() always sends these upper-case and compares case-sensitively, so "put" would never match.',
+    applies: (k) =>
+      k.isPreflight &&
+      allows(k.config, k.origin) &&
+      typeof staticOptions(k.config).methods === 'string' &&
+      /\b(get|put|post|delete|head|options)\b/.test(staticOptions(k.config).methods as string),
+    occurs: (cors, gate) => {
+      const methods = cors.headers['access-control-allow-methods'] ?? '';
+      expect(methods).toMatch(/\b(get|put|post|delete|head|options)\b/);
+      expect(gate.headers['access-control-allow-methods']).toBe(upperCaseFetchMethods(methods));
+      expect(gate.headers['access-control-allow-methods']).not.toBe(methods);
+    },
+    reconcile: (cors) => {
+      cors.headers['access-control-allow-methods'] = upperCaseFetchMethods(
+        cors.headers['access-control-allow-methods'] ?? '',
+      );
     },
   },
   {
