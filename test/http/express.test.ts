@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import express5 from 'express';
 import express4 from 'express4';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import cors, { CorsConfigError } from '../../src/index.js';
 import { corsHeaders, type Served, send, serve } from '../helpers/server.js';
 
@@ -424,5 +424,35 @@ describe.each(frameworks)('$name', ({ express, everyPath }) => {
 
   it('an invalid configuration throws CorsConfigError when the middleware is created', () => {
     expect(() => express().use(cors({ origin: '*', credentials: true }))).toThrow(CorsConfigError);
+  });
+});
+
+describe('the Node compile context', () => {
+  it('NODE_ENV=production refuses plain-http origins other than loopback', () => {
+    const before = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(() => cors({ origin: 'http://api.example.com' })).toThrow(/plain-http origin in production/);
+      expect(() => cors({ origin: 'http://localhost:3000' })).not.toThrow();
+      expect(() => cors({ origin: 'http://api.example.com', dangerouslyAllowInsecureOrigins: true })).not.toThrow();
+    } finally {
+      if (before === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = before;
+    }
+    expect(() => cors({ origin: 'http://api.example.com' })).not.toThrow();
+  });
+
+  it('an unanchored RegExp warns once, through process.emitWarning', () => {
+    const spy = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      cors({ origin: /warn-once\.example/ });
+      cors({ origin: [/warn-once\.example/] });
+      cors({ origin: /^https:\/\/fine\.example$/ });
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(spy.mock.calls[0]?.[0]).toContain('For example it accepts "https://warn-once.example.evil.example"');
+      expect(spy.mock.calls[0]?.[1]).toEqual({ code: 'CORSGATE_CONFIG' });
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
