@@ -60,6 +60,12 @@ export interface CorsOptions<Req = unknown> {
   dangerouslyAllowInsecureOrigins?: boolean;
 }
 
+/** Options whose `origin` is fixed at start-up: every decision is synchronous. */
+export type StaticCorsOptions<Req = unknown> = CorsOptions<Req> & { origin?: StaticOrigin };
+
+/** Options whose `origin` is a callback: decisions wait for it, so they are asynchronous. */
+export type CallbackCorsOptions<Req = unknown> = CorsOptions<Req> & { origin: OriginCallback };
+
 /** Supplies options per request, like `cors`'s options delegate. It may also return the options or a Promise of them. */
 export type CorsOptionsDelegate<Req = unknown> = (
   req: Req,
