@@ -23,11 +23,7 @@ export type FastifyCorsOptions = CorsOptions<FastifyRequest>;
 /** Options Fastify's `register` reads for itself; they are not corsgate's. */
 const REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
 
-function corsgatePlugin(
-  fastify: FastifyInstance,
-  options: FastifyCorsOptions,
-  done: (err?: Error) => void,
-): void {
+function corsgatePlugin(fastify: FastifyInstance, options: FastifyCorsOptions, done: (err?: Error) => void): void {
   let own: FastifyCorsOptions = options;
   if (Object.keys(options).some((name) => REGISTER_OPTIONS.has(name))) {
     own = Object.fromEntries(Object.entries(options).filter(([name]) => !REGISTER_OPTIONS.has(name)));

@@ -90,9 +90,7 @@ export type AsyncCorsDecider<R extends Request = Request> = (request: R) => Prom
  * `preflightResponse(decision)` and `applyDecision(response, decision)` to turn it into a `Response`.
  * Static origin settings give a synchronous decider; an origin callback gives one that returns a Promise.
  */
-export function createCorsDecider<R extends Request = Request>(
-  options?: StaticCorsOptions<R> | null,
-): CorsDecider<R>;
+export function createCorsDecider<R extends Request = Request>(options?: StaticCorsOptions<R> | null): CorsDecider<R>;
 export function createCorsDecider<R extends Request = Request>(options: CallbackCorsOptions<R>): AsyncCorsDecider<R>;
 export function createCorsDecider<R extends Request = Request>(
   options?: FetchCorsOptions<R> | null,

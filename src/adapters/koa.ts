@@ -41,7 +41,8 @@ function keepHeadersOnError(ctx: Context, decision: CorsDecision, err: unknown):
   const vary = ctx.response.get('Vary');
   if (vary !== '') kept.Vary = vary;
   const target = err as { headers?: unknown };
-  target.headers = typeof target.headers === 'object' && target.headers !== null ? { ...kept, ...target.headers } : kept;
+  target.headers =
+    typeof target.headers === 'object' && target.headers !== null ? { ...kept, ...target.headers } : kept;
 }
 
 export default cors;

@@ -19,7 +19,8 @@ export type OriginCallbackResult = StaticOrigin | undefined;
 export type OriginCallback = (
   origin: string | undefined,
   callback: (err: Error | null, allow?: OriginCallbackResult) => void,
-) => undefined | OriginCallbackResult | PromiseLike<OriginCallbackResult>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: node-style callbacks written as `(o, cb) => cb(null, true)` return void
+) => void | OriginCallbackResult | PromiseLike<OriginCallbackResult>;
 
 /** A comma-separated string or a list of names. */
 export type NameList = string | readonly string[];
@@ -70,7 +71,8 @@ export type CallbackCorsOptions<Req = unknown> = CorsOptions<Req> & { origin: Or
 export type CorsOptionsDelegate<Req = unknown> = (
   req: Req,
   callback: (err: Error | null, options?: CorsOptions<Req>) => void,
-) => undefined | CorsOptions<Req> | PromiseLike<CorsOptions<Req>>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: node-style callbacks written as `(o, cb) => cb(null, true)` return void
+) => void | CorsOptions<Req> | PromiseLike<CorsOptions<Req>>;
 
 /** The option names corsgate knows; anything else is a configuration error (usually a typo). */
 export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [
