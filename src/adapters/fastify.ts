@@ -28,7 +28,13 @@ function corsgatePlugin(fastify: FastifyInstance, options: FastifyCorsOptions, d
   if (Object.keys(options).some((name) => REGISTER_OPTIONS.has(name))) {
     own = Object.fromEntries(Object.entries(options).filter(([name]) => !REGISTER_OPTIONS.has(name)));
   }
-  const policy = compile(own, nodeCompileContext);
+  let policy: ReturnType<typeof compile<FastifyRequest>>;
+  try {
+    policy = compile(own, nodeCompileContext);
+  } catch (err) {
+    done(err as Error); // a CorsConfigError: \`register\`/\`ready()\` rejects with it, at start-up
+    return;
+  }
   fastify.addHook(
     'onRequest',
     function corsgateOnRequest(request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void {

@@ -249,7 +249,8 @@ function runOriginCallback(policy: CorsPolicy<never>, origin: string | undefined
       if (returned !== undefined) {
         if (isThenable(returned))
           returned.then(
-            (answer) => settle(null, answer),
+            // A promise resolved without a value (void) is an `undefined` answer: refused.
+            (answer) => settle(null, answer as OriginCallbackResult),
             (err: unknown) => settle(err ?? new Error('origin callback rejected')),
           );
         else settle(null, returned);
@@ -260,7 +261,8 @@ function runOriginCallback(policy: CorsPolicy<never>, origin: string | undefined
   });
 }
 
-function isThenable(value: unknown): value is PromiseLike<OriginCallbackResult> {
+// biome-ignore lint/suspicious/noConfusingVoidType: an async node-style callback resolves void
+function isThenable(value: unknown): value is PromiseLike<OriginCallbackResult | void> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 

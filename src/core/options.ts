@@ -20,7 +20,7 @@ export type OriginCallback = (
   origin: string | undefined,
   callback: (err: Error | null, allow?: OriginCallbackResult) => void,
   // biome-ignore lint/suspicious/noConfusingVoidType: node-style callbacks written as `(o, cb) => cb(null, true)` return void
-) => void | OriginCallbackResult | PromiseLike<OriginCallbackResult>;
+) => void | OriginCallbackResult | PromiseLike<OriginCallbackResult | void>;
 
 /** A comma-separated string or a list of names. */
 export type NameList = string | readonly string[];
