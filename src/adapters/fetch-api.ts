@@ -6,17 +6,39 @@
 import type { CompileContext, CorsDecision, RequestFacts } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
 
+/**
+ * The request facts, read from `request.headers` only when the core asks for them: `Headers.get` is not
+ * free, and most requests need only the method and `Origin`.
+ */
+class FetchRequestFacts implements RequestFacts {
+  readonly method: string;
+  readonly origin: string | undefined;
+  readonly #headers: Headers;
+
+  constructor(request: Request) {
+    this.#headers = request.headers;
+    this.method = request.method;
+    this.origin = this.#headers.get('origin') ?? undefined;
+  }
+  get accessControlRequestMethod(): string | undefined {
+    return this.#headers.get('access-control-request-method') ?? undefined;
+  }
+  get accessControlRequestHeaders(): string | undefined {
+    return this.#headers.get('access-control-request-headers') ?? undefined;
+  }
+  get accessControlRequestPrivateNetwork(): string | undefined {
+    return this.#headers.get('access-control-request-private-network') ?? undefined;
+  }
+  get hasCookie(): boolean {
+    return this.#headers.has('cookie');
+  }
+  get secFetchSite(): string | undefined {
+    return this.#headers.get('sec-fetch-site') ?? undefined;
+  }
+}
+
 export function readRequestFacts(request: Request): RequestFacts {
-  const h = request.headers;
-  return {
-    method: request.method,
-    origin: h.get('origin') ?? undefined,
-    accessControlRequestMethod: h.get('access-control-request-method') ?? undefined,
-    accessControlRequestHeaders: h.get('access-control-request-headers') ?? undefined,
-    accessControlRequestPrivateNetwork: h.get('access-control-request-private-network') ?? undefined,
-    hasCookie: h.has('cookie'),
-    secFetchSite: h.get('sec-fetch-site') ?? undefined,
-  };
+  return new FetchRequestFacts(request);
 }
 
 /** Sets the decision's headers and appends its `Vary` names to the existing `Vary`. Throws a TypeError on immutable headers. */
@@ -52,9 +74,9 @@ export function applyDecision(response: Response, decision: CorsDecision): Respo
 
 /** The answer to a preflight that corsgate answers itself (`decision.respond`). */
 export function preflightResponse(decision: CorsDecision): Response {
-  const headers = new Headers();
-  writeDecisionHeaders(headers, decision);
-  return new Response(null, { status: decision.status, headers });
+  const response = new Response(null, { status: decision.status });
+  writeDecisionHeaders(response.headers, decision);
+  return response;
 }
 
 /** The answer when an origin callback failed: a plain 500, without CORS headers. */

@@ -147,7 +147,7 @@ function allow<Req>(
 ): CorsDecision {
   if (kind !== 'preflight') {
     let refusal: CorsRefusal | undefined;
-    if (kind === 'actual' && facts.hasCookie === true && !policy.credentials) {
+    if (kind === 'actual' && !policy.credentials && facts.hasCookie === true) {
       refusal = credentialsNotAllowed(facts.origin as string);
       report(policy, facts, refusal, req);
     }
