@@ -19,7 +19,7 @@ export type OriginCallbackResult = StaticOrigin | undefined;
 export type OriginCallback = (
   origin: string | undefined,
   callback: (err: Error | null, allow?: OriginCallbackResult) => void,
-  // biome-ignore lint/suspicious/noConfusingVoidType: node-style callbacks written as `(o, cb) => cb(null, true)` return void
+  // biome-ignore lint/suspicious/noConfusingVoidType: `(origin, cb) => cb(null, true)` returns void, as typed by @types/cors; an async one resolves void.
 ) => void | OriginCallbackResult | PromiseLike<OriginCallbackResult | void>;
 
 /** A comma-separated string or a list of names. */
@@ -71,7 +71,7 @@ export type CallbackCorsOptions<Req = unknown> = CorsOptions<Req> & { origin: Or
 export type CorsOptionsDelegate<Req = unknown> = (
   req: Req,
   callback: (err: Error | null, options?: CorsOptions<Req>) => void,
-  // biome-ignore lint/suspicious/noConfusingVoidType: node-style callbacks written as `(o, cb) => cb(null, true)` return void
+  // biome-ignore lint/suspicious/noConfusingVoidType: `(req, cb) => cb(null, options)` returns void, as in cors.
 ) => void | CorsOptions<Req> | PromiseLike<CorsOptions<Req>>;
 
 /** The option names corsgate knows; anything else is a configuration error (usually a typo). */
