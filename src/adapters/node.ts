@@ -11,10 +11,12 @@
  * ```
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decideCachedFromHeaders, decideUncached } from '../core/decide.js';
 import {
   type CallbackCorsOptions,
   type CorsDecision,
   type CorsOptions,
+  type CorsPolicy,
   compile,
   decide,
   decidesAsynchronously,
@@ -52,8 +54,11 @@ export function createCorsHandler(options?: NodeCorsOptions | null): CorsHandler
       return finish(res, await decide(policy, readFacts(req), req));
     };
   }
+  const shared = policy as CorsPolicy<never>;
   return function corsgate(req, res) {
-    return finish(res, decide(policy, readFacts(req), req) as CorsDecision);
+    // Common cases: a decision shared between requests, without building the facts object.
+    const cached = decideCachedFromHeaders(shared, req.method, req.headers);
+    return finish(res, cached ?? (decideUncached(policy, readFacts(req), req) as CorsDecision));
   };
 }
 
