@@ -118,8 +118,11 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
   return { always: undefined, noOrigin, anyOrigin, byOrigin, preflights };
 }
 
+/**
+ * Shared decisions are frozen objects; their `headers` arrays are left unfrozen (they are typed readonly)
+ * because reading elements of a frozen array is measurably slower in Node 20's V8, on the hot path.
+ */
 function freeze(decision: CorsDecision): CorsDecision {
-  Object.freeze(decision.headers);
   return Object.freeze(decision);
 }
 
