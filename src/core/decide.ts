@@ -183,14 +183,16 @@ export function decideCachedFromHeaders(
   method: string | undefined,
   headers: LowerCaseHeaders,
 ): CorsDecision | undefined {
+  const cache = policy.cache;
+  if (cache.always !== undefined) return cache.always;
   const origin = headers.origin;
-  if (typeof origin !== 'string')
-    return origin === undefined
-      ? decideCached(policy, method, undefined, undefined, undefined, undefined, false)
-      : undefined;
+  if (origin === undefined) return cache.noOrigin;
+  if (typeof origin !== 'string') return undefined;
   const requestMethod = headers['access-control-request-method'];
   if (requestMethod === undefined || method !== 'OPTIONS') {
-    return decideCached(policy, method, origin, undefined, undefined, undefined, headers.cookie !== undefined);
+    // An actual request: the same steps as decideCached, without the preflight branch.
+    if (!policy.credentials && headers.cookie !== undefined) return undefined;
+    return cache.anyOrigin ?? cache.byOrigin?.get(origin);
   }
   const requestHeaders = headers['access-control-request-headers'];
   const privateNetwork = headers['access-control-request-private-network'];
