@@ -36,13 +36,18 @@ function scanOrigin(value: string): boolean {
   if (len === 0 || len > MAX_ORIGIN_LENGTH) return false;
   // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), lower case in a serialized origin
   let i = 0;
-  let c = value.charCodeAt(0);
-  if (!(c >= 97 && c <= 122)) return false;
-  for (i = 1; i < len; i++) {
-    c = value.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) break;
+  let c: number;
+  if (value.startsWith('https://')) i = 5;
+  else if (value.startsWith('http://')) i = 4;
+  else {
+    c = value.charCodeAt(0);
+    if (!(c >= 97 && c <= 122)) return false;
+    for (i = 1; i < len; i++) {
+      c = value.charCodeAt(i);
+      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) break;
+    }
+    if (value.charCodeAt(i) !== 58 || value.charCodeAt(i + 1) !== 47 || value.charCodeAt(i + 2) !== 47) return false;
   }
-  if (value.charCodeAt(i) !== 58 || value.charCodeAt(i + 1) !== 47 || value.charCodeAt(i + 2) !== 47) return false;
   const schemeEnd = i;
   const hostStart = i + 3;
   let hostEnd: number;
