@@ -19,6 +19,23 @@ export function middlewareRunners(options, req, { corsOptions = options } = {}) 
 }
 
 const THREE = ['https://admin.example.com', 'https://www.example.com', 'https://app.example.com'];
+
+/**
+ * The same header writes corsgate makes for a case, from constants, with no CORS logic at all: what any
+ * correct middleware must at least spend on `res` for that answer. Reported as the 'writes only' column.
+ */
+function writesOnly(headers, vary, preflight) {
+  return (_req, res, next) => {
+    for (let i = 0; i < headers.length; i++) res.setHeader(headers[i][0], headers[i][1]);
+    const existing = res.getHeader('Vary');
+    res.setHeader('Vary', existing === undefined ? vary : `${existing}, ${vary}`);
+    if (preflight) {
+      res.statusCode = 204;
+      res.setHeader('Content-Length', '0');
+      res.end();
+    } else next();
+  };
+}
 const get = (origin) => request('GET', { host: 'api.example.com', origin, accept: '*/*' });
 
 export const exactList = (n) => Array.from({ length: n }, (_, i) => `https://app${i}.example.com`);
@@ -39,7 +56,21 @@ export const microCases = [
   {
     id: 'list-credentials-get',
     title: 'allowed origin from a 3-entry list, credentials, GET',
-    runners: () => middlewareRunners({ origin: THREE, credentials: true }, get('https://app.example.com')),
+    runners: () => {
+      const req = get('https://app.example.com');
+      const writes = writesOnly(
+        [
+          ['Access-Control-Allow-Origin', 'https://app.example.com'],
+          ['Access-Control-Allow-Credentials', 'true'],
+        ],
+        'Origin',
+        false,
+      );
+      return {
+        ...middlewareRunners({ origin: THREE, credentials: true }, req),
+        writesOnly: middlewareRunner(writes, req),
+      };
+    },
   },
   {
     id: 'refused-origin',
@@ -49,16 +80,29 @@ export const microCases = [
   {
     id: 'credentialed-preflight',
     title: 'credentialed preflight, 2 requested headers',
-    runners: () =>
-      middlewareRunners(
-        { origin: THREE, credentials: true, maxAge: 600 },
-        request('OPTIONS', {
-          host: 'api.example.com',
-          origin: 'https://app.example.com',
-          'access-control-request-method': 'PUT',
-          'access-control-request-headers': 'content-type,x-request-id',
-        }),
-      ),
+    runners: () => {
+      const req = request('OPTIONS', {
+        host: 'api.example.com',
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type,x-request-id',
+      });
+      const writes = writesOnly(
+        [
+          ['Access-Control-Allow-Origin', 'https://app.example.com'],
+          ['Access-Control-Allow-Credentials', 'true'],
+          ['Access-Control-Allow-Methods', 'GET,HEAD,PUT,PATCH,POST,DELETE'],
+          ['Access-Control-Max-Age', '600'],
+          ['Access-Control-Allow-Headers', 'content-type,x-request-id'],
+        ],
+        'Origin, Access-Control-Request-Headers',
+        true,
+      );
+      return {
+        ...middlewareRunners({ origin: THREE, credentials: true, maxAge: 600 }, req),
+        writesOnly: middlewareRunner(writes, req),
+      };
+    },
   },
   ...[1, 10, 100, 1000, 10000].map((n) => ({
     id: `exact-${n}`,

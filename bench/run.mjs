@@ -74,6 +74,20 @@ if (runMicro) {
     );
   }
   out();
+  out(
+    "The floor writes one header. To separate the cost of the answer's header writes from corsgate's own work, two cases also run *writes only*: a middleware that makes exactly corsgate's `res` calls from constants, with no CORS logic.",
+  );
+  out();
+  out('| case | writes only | writes only ÷ floor | corsgate ÷ writes only |');
+  out('|---|--:|--:|--:|');
+  for (const c of microCases) {
+    const r = m[c.id];
+    if (r.writesOnly === undefined) continue;
+    out(
+      `| ${c.title} | ${ns(r.writesOnly)} | ${ratio(r.ratio('writesOnly', 'floor'))} | ${ratio(r.ratio('corsgate', 'writesOnly'))} |`,
+    );
+  }
+  out();
   out('| micro target | measured |');
   out('|---|---|');
   const vs = (id) => m[id].ratio('cors', 'corsgate');
