@@ -6,7 +6,7 @@
 import { CorsConfigError } from './config-error.js';
 import { ALLOW_HEADERS, ALLOW_ORIGIN, ALLOW_PRIVATE_NETWORK, type Header } from './header-names.js';
 import type { OriginCallbackResult } from './options.js';
-import { isSerializedOrigin, type ParsedOrigin, parseOrigin } from './origin.js';
+import { scanOrigin } from './origin.js';
 import { allowlistMatches, compileOriginRule, inexactMatches, type OriginRule } from './origin-rule.js';
 import type { CorsPolicy } from './policy.js';
 import {
@@ -255,7 +255,6 @@ export function decideUncached<Req>(
     }
     return passThrough(policy.varyActual);
   }
-  let parsed: ParsedOrigin | undefined;
   if (origin === 'null') {
     // The opt-in permits "null"; an allowlist must still list it (a RegExp never matches it).
     if (!policy.allowNullOrigin || (rule.kind === 'allowlist' && !rule.exact.has(origin)))
@@ -263,19 +262,15 @@ export function decideUncached<Req>(
     if (rule.kind !== 'callback') return allow(policy, facts, kind, origin, req);
   } else if (rule.kind === 'allowlist' && rule.exact.has(origin)) {
     return allow(policy, facts, kind, origin, req);
-  } else if (rule.kind === 'allowlist' && rule.patterns !== undefined) {
-    // Patterns are matched on the parts: check and split the value in one bounded pass.
-    parsed = parseOrigin(origin);
-    if (parsed === undefined) return refuse(policy, facts, kind, originMalformed(origin, kind === 'preflight'), req);
-  } else if (!isSerializedOrigin(origin)) {
-    // Bounded, linear in the (length-capped) value, no allocation.
+  } else if (!scanOrigin(origin)) {
+    // Bounded, linear in the (length-capped) value, no allocation; patterns then use the parts found.
     return refuse(policy, facts, kind, originMalformed(origin, kind === 'preflight'), req);
   }
   switch (rule.kind) {
     case 'reflect':
       return allow(policy, facts, kind, origin, req);
     case 'allowlist':
-      return inexactMatches(rule, origin, parsed)
+      return inexactMatches(rule, origin, true)
         ? allow(policy, facts, kind, origin, req)
         : refuse(policy, facts, kind, originNotAllowed(origin, kind === 'preflight'), req);
     case 'callback':

@@ -9,7 +9,15 @@
  * never builds a RegExp.
  */
 import { parse as parseDomain } from 'tldts';
-import { checkConfiguredOrigin, type OriginProblem, type ParsedOrigin, parseOrigin, suggestOrigin } from './origin.js';
+import {
+  checkConfiguredOrigin,
+  type OriginProblem,
+  type ParsedOrigin,
+  parseOrigin,
+  scanned,
+  scanOrigin,
+  suggestOrigin,
+} from './origin.js';
 
 /** A pattern as written, split into its parts. `host` is without the `*.` prefix; `port` '' is the default port. */
 export interface OriginPattern {
@@ -152,8 +160,10 @@ function suggestPattern(value: string): string | undefined {
 }
 
 interface HostNode {
-  /** Next labels to the left. */
-  children: Map<string, HostNode> | undefined;
+  /** The label that leads here from the parent (matched by hash, then compared in place). */
+  readonly label: string;
+  /** Next labels to the left, by `hashRange` of the label. */
+  children: Map<number, HostNode[]> | undefined;
   /** A `*.` pattern ends here: any host with at least one more label to the left matches. */
   subdomains: boolean;
   /** A pattern for exactly this host (with `:*`) ends here. */
@@ -161,8 +171,9 @@ interface HostNode {
 }
 
 interface SchemeEntry {
-  /** Patterns with a fixed port ('' for the default port), by port. */
-  readonly ports: Map<string, HostNode>;
+  readonly scheme: string;
+  /** Patterns with a fixed port (-1 for the default port), by port number. */
+  readonly ports: Map<number, HostNode>;
   /** Patterns with `:*`. */
   anyPort: HostNode | undefined;
 }
@@ -170,50 +181,77 @@ interface SchemeEntry {
 /** The compiled patterns of one `origin` option. Immutable once built. */
 export interface PatternTable {
   readonly size: number;
-  readonly schemes: ReadonlyMap<string, SchemeEntry>;
+  /** By `hashRange` of the scheme. */
+  readonly schemes: ReadonlyMap<number, readonly SchemeEntry[]>;
   /** The patterns as written, for diagnostics. */
   readonly sources: readonly string[];
 }
 
-function newNode(): HostNode {
-  return { children: undefined, subdomains: false, exact: false };
+/**
+ * A hash of `s[start, end)` that fits a small integer, so that lookups per request hash numbers, not
+ * freshly sliced strings (which would allocate and hash in the runtime). Collisions only cost a compare.
+ */
+function hashRange(s: string, start: number, end: number): number {
+  let h = end - start;
+  for (let i = end - 1; i >= start; i--) h = (Math.imul(h, 31) + s.charCodeAt(i)) & 0x3fffffff;
+  return h;
+}
+
+function newNode(label: string): HostNode {
+  return { label, children: undefined, subdomains: false, exact: false };
+}
+
+function child(node: HostNode, label: string): HostNode {
+  node.children ??= new Map();
+  const hash = hashRange(label, 0, label.length);
+  let bucket = node.children.get(hash);
+  if (bucket === undefined) {
+    bucket = [];
+    node.children.set(hash, bucket);
+  }
+  let next = bucket.find((n) => n.label === label);
+  if (next === undefined) {
+    next = newNode(label);
+    bucket.push(next);
+  }
+  return next;
 }
 
 export function buildPatternTable(patterns: readonly OriginPattern[]): PatternTable {
-  const schemes = new Map<string, SchemeEntry>();
+  const schemes = new Map<number, SchemeEntry[]>();
   const sources: string[] = [];
   for (const p of patterns) {
     sources.push(formatPattern(p));
-    let entry = schemes.get(p.scheme);
+    const schemeHash = hashRange(p.scheme, 0, p.scheme.length);
+    let bucket = schemes.get(schemeHash);
+    if (bucket === undefined) {
+      bucket = [];
+      schemes.set(schemeHash, bucket);
+    }
+    let entry = bucket.find((e) => e.scheme === p.scheme);
     if (entry === undefined) {
-      entry = { ports: new Map(), anyPort: undefined };
-      schemes.set(p.scheme, entry);
+      entry = { scheme: p.scheme, ports: new Map(), anyPort: undefined };
+      bucket.push(entry);
     }
     let root: HostNode;
     if (p.anyPort) {
-      entry.anyPort ??= newNode();
+      entry.anyPort ??= newNode('');
       root = entry.anyPort;
     } else {
-      let byPort = entry.ports.get(p.port);
+      const port = p.port === '' ? -1 : Number(p.port);
+      let byPort = entry.ports.get(port);
       if (byPort === undefined) {
-        byPort = newNode();
-        entry.ports.set(p.port, byPort);
+        byPort = newNode('');
+        entry.ports.set(port, byPort);
       }
       root = byPort;
     }
+    // Walk the labels from the right, exactly as `matchHost` does per request.
     let node = root;
     let end = p.host.length;
-    // Walk the labels from the right, exactly as `matchHost` does per request.
     for (;;) {
       const dot = p.host.lastIndexOf('.', end - 1);
-      const label = p.host.slice(dot + 1, end);
-      node.children ??= new Map();
-      let child = node.children.get(label);
-      if (child === undefined) {
-        child = newNode();
-        node.children.set(label, child);
-      }
-      node = child;
+      node = child(node, p.host.slice(dot + 1, end));
       if (dot < 0) break;
       end = dot;
     }
@@ -224,30 +262,53 @@ export function buildPatternTable(patterns: readonly OriginPattern[]): PatternTa
 }
 
 /**
- * Per request: does a well-formed origin (already parsed, with bounded work) match a pattern? Cost: two Map
- * lookups, then one per label of the request's host, at most twice (fixed port, then any port).
+ * Per request: does a well-formed origin match a pattern? Scans the value (bounded, no allocation), then
+ * one lookup for the scheme, one for the port, and one per label of the request's host, at most twice
+ * (fixed port, then any port). Nothing is allocated.
  */
-export function matchPatterns(table: PatternTable, origin: ParsedOrigin): boolean {
-  const entry = table.schemes.get(origin.scheme);
-  if (entry === undefined) return false;
-  const byPort = entry.ports.get(origin.port);
-  if (byPort !== undefined && matchHost(byPort, origin.host)) return true;
-  return entry.anyPort !== undefined && matchHost(entry.anyPort, origin.host);
+export function matchPatterns(table: PatternTable, origin: string): boolean {
+  return scanOrigin(origin) && matchScanned(table, origin);
 }
 
-function matchHost(root: HostNode, host: string): boolean {
+/** `matchPatterns` for the value that `scanOrigin` has just accepted (its parts are in `scanned`). */
+export function matchScanned(table: PatternTable, origin: string): boolean {
+  const { schemeEnd, hostEnd, port } = scanned;
+  const bucket = table.schemes.get(hashRange(origin, 0, schemeEnd));
+  if (bucket === undefined) return false;
+  for (let i = 0; i < bucket.length; i++) {
+    const entry = bucket[i] as SchemeEntry;
+    if (entry.scheme.length !== schemeEnd || !origin.startsWith(entry.scheme)) continue;
+    const byPort = entry.ports.get(port);
+    if (byPort !== undefined && matchHost(byPort, origin, schemeEnd + 3, hostEnd)) return true;
+    return entry.anyPort !== undefined && matchHost(entry.anyPort, origin, schemeEnd + 3, hostEnd);
+  }
+  return false;
+}
+
+function matchHost(root: HostNode, origin: string, hostStart: number, hostEnd: number): boolean {
   let node = root;
-  let end = host.length;
+  let end = hostEnd;
   for (;;) {
     const children = node.children;
     if (children === undefined) return false;
-    const dot = host.lastIndexOf('.', end - 1);
-    const next = children.get(host.slice(dot + 1, end));
+    // The label [start, end): from the last dot before `end` (or the host's start).
+    let start = end;
+    while (start > hostStart && origin.charCodeAt(start - 1) !== 46) start--;
+    const bucket = children.get(hashRange(origin, start, end));
+    if (bucket === undefined) return false;
+    let next: HostNode | undefined;
+    for (let i = 0; i < bucket.length; i++) {
+      const candidate = bucket[i] as HostNode;
+      if (candidate.label.length === end - start && origin.startsWith(candidate.label, start)) {
+        next = candidate;
+        break;
+      }
+    }
     if (next === undefined) return false;
-    if (dot < 0) return next.exact;
+    if (start === hostStart) return next.exact;
     // At least one label remains to the left of this suffix.
     if (next.subdomains) return true;
     node = next;
-    end = dot;
+    end = start - 1;
   }
 }

@@ -6,12 +6,13 @@
  */
 import { type ConfigProblem, show } from './config-error.js';
 import type { OriginCallback, StaticOrigin } from './options.js';
-import { checkConfiguredOrigin, isLoopbackHost, type ParsedOrigin, parseOrigin } from './origin.js';
+import { checkConfiguredOrigin, isLoopbackHost, parseOrigin } from './origin.js';
 import {
   buildPatternTable,
   formatPattern,
   isOriginPattern,
   matchPatterns,
+  matchScanned,
   type OriginPattern,
   type PatternTable,
   parseOriginPattern,
@@ -215,16 +216,18 @@ type Allowlist = Extract<OriginRule, { kind: 'allowlist' }>;
  * Per request: does a well-formed origin match the allowlist? One hash lookup, then the pattern table
  * (a few lookups per label of the origin's host), then the RegExps (if any).
  */
-export function allowlistMatches(rule: Allowlist, origin: string, parsed?: ParsedOrigin): boolean {
+export function allowlistMatches(rule: Allowlist, origin: string): boolean {
   if (rule.exact.has(origin)) return true;
-  return inexactMatches(rule, origin, parsed);
+  return inexactMatches(rule, origin, false);
 }
 
-/** The allowlist without its exact Set (already consulted): patterns, then RegExps. */
-export function inexactMatches(rule: Allowlist, origin: string, parsed?: ParsedOrigin): boolean {
+/**
+ * The allowlist without its exact Set (already consulted): patterns, then RegExps. `justScanned`: the
+ * caller's last `scanOrigin` call accepted this very origin, so its parts are ready in `scanned`.
+ */
+export function inexactMatches(rule: Allowlist, origin: string, justScanned: boolean): boolean {
   if (rule.patterns !== undefined) {
-    const p = parsed ?? parseOrigin(origin);
-    if (p !== undefined && matchPatterns(rule.patterns, p)) return true;
+    if (justScanned ? matchScanned(rule.patterns, origin) : matchPatterns(rule.patterns, origin)) return true;
   }
   const regexps = rule.regexps;
   for (let i = 0; i < regexps.length; i++) {

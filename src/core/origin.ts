@@ -24,14 +24,18 @@ for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789-_') HOST_CHAR[c.charCodeAt
 HOST_CHAR[46] = DOT;
 
 // Where the last successful `scanOrigin` found the parts (module state: the scan never allocates).
-let scannedSchemeEnd = 0;
-let scannedHostEnd = 0;
+/**
+ * Where the last successful `scanOrigin` found the parts of its value: the scheme is [0, schemeEnd), the
+ * host [schemeEnd + 3, hostEnd), the port a number, or -1 when absent. Valid until the next scan (the
+ * per-request path is synchronous between a scan and its use).
+ */
+export const scanned = { schemeEnd: 0, hostEnd: 0, port: -1 };
 
 /**
  * Checks that a value is a serialized origin, with bounded work (the length is capped first) and no
- * allocation; on success the parts' positions are left for `parseOrigin`.
+ * allocation; on success the parts' positions are left in `scanned`.
  */
-function scanOrigin(value: string): boolean {
+export function scanOrigin(value: string): boolean {
   const len = value.length;
   if (len === 0 || len > MAX_ORIGIN_LENGTH) return false;
   // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), lower case in a serialized origin
@@ -76,11 +80,12 @@ function scanOrigin(value: string): boolean {
     }
     if (hostEnd === hostStart) return false;
   }
+  let port = -1;
   if (hostEnd !== len) {
     if (value.charCodeAt(hostEnd) !== 58) return false;
     const portLength = len - hostEnd - 1;
     if (portLength === 0 || portLength > 5 || (portLength > 1 && value.charCodeAt(hostEnd + 1) === 48)) return false;
-    let port = 0;
+    port = 0;
     for (let j = hostEnd + 1; j < len; j++) {
       c = value.charCodeAt(j);
       if (c < 48 || c > 57) return false;
@@ -88,8 +93,9 @@ function scanOrigin(value: string): boolean {
     }
     if (port > 65535 || isDefaultPort(value, schemeEnd, port)) return false;
   }
-  scannedSchemeEnd = schemeEnd;
-  scannedHostEnd = hostEnd;
+  scanned.schemeEnd = schemeEnd;
+  scanned.hostEnd = hostEnd;
+  scanned.port = port;
   return true;
 }
 
@@ -105,10 +111,10 @@ function isDefaultPort(value: string, schemeEnd: number, port: number): boolean 
 /** Parses a serialized origin, or returns undefined for anything a browser would not send. Bounded and linear. */
 export function parseOrigin(value: string): ParsedOrigin | undefined {
   if (!scanOrigin(value)) return undefined;
-  const hostEnd = scannedHostEnd;
+  const { schemeEnd, hostEnd } = scanned;
   return {
-    scheme: value.slice(0, scannedSchemeEnd),
-    host: value.slice(scannedSchemeEnd + 3, hostEnd),
+    scheme: value.slice(0, schemeEnd),
+    host: value.slice(schemeEnd + 3, hostEnd),
     port: hostEnd === value.length ? '' : value.slice(hostEnd + 1),
   };
 }
