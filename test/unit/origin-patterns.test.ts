@@ -291,6 +291,21 @@ describe('start-up validation of patterns', () => {
   });
 });
 
+describe('labels whose hashes collide', () => {
+  // "0c" and "na" have the same label hash in the pattern table (1922 + 31·99 + 48 = 1922 + 31·97 + 110):
+  // the table must still compare the labels themselves.
+  it('a pattern for one never matches the other', () => {
+    const only0c = { origin: 'https://*.0c.example.com' };
+    expect(decideGet(only0c, 'https://x.0c.example.com').allowed).toBe(true);
+    expect(decideGet(only0c, 'https://x.na.example.com').allowed).toBe(false);
+    const both = { origin: ['https://*.0c.example.com', 'http://na.example.com:*'] };
+    expect(decideGet(both, 'https://x.0c.example.com').allowed).toBe(true);
+    expect(decideGet(both, 'http://na.example.com:81').allowed).toBe(true);
+    expect(decideGet(both, 'http://0c.example.com:81').allowed).toBe(false);
+    expect(decideGet(both, 'https://x.na.example.com').allowed).toBe(false);
+  });
+});
+
 describe('many origins', () => {
   it('10,000 exact origins and 100 patterns: the right answer for the first, the last and the rest', () => {
     const exact = Array.from({ length: 10_000 }, (_, i) => `https://app${i}.example.com`);
