@@ -72,6 +72,24 @@ export function middlewareRunner(middleware, req) {
   };
 }
 
+/** Like `middlewareRunner`, but each request is the next of `reqs`, in turn. */
+export function cyclingMiddlewareRunner(middleware, reqs) {
+  const res = new MiniResponse();
+  let nexts = 0;
+  let k = 0;
+  const next = () => {
+    nexts++;
+  };
+  return function run(iterations) {
+    for (let i = 0; i < iterations; i++) {
+      res.reset();
+      middleware(reqs[k], res, next);
+      k = k + 1 === reqs.length ? 0 : k + 1;
+    }
+    return nexts;
+  };
+}
+
 /** A middleware that does the least a middleware can do: set one header and call next(). */
 export function floorMiddleware(_req, res, next) {
   res.setHeader('X-Floor', '1');

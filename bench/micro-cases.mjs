@@ -4,7 +4,7 @@
 // 'corsgate' is compared with 'cors' and 'floor' when those exist.
 import { createRequire } from 'node:module';
 import corsgate from '../dist/esm/index.js';
-import { floorMiddleware, middlewareRunner, request } from './harness.mjs';
+import { cyclingMiddlewareRunner, floorMiddleware, middlewareRunner, request } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const cors = require('cors');
@@ -36,7 +36,9 @@ function writesOnly(headers, vary, preflight) {
     } else next();
   };
 }
-const get = (origin) => request('GET', { host: 'api.example.com', origin, accept: '*/*' });
+/** A flat string, as node:http makes header values (a template literal may give a rope). */
+const flat = (value) => Buffer.from(value, 'latin1').toString('latin1');
+const get = (origin) => request('GET', { host: 'api.example.com', origin: flat(origin), accept: '*/*' });
 
 export const exactList = (n) => Array.from({ length: n }, (_, i) => `https://app${i}.example.com`);
 export const patternList = (n) => Array.from({ length: n }, (_, i) => `https://*.tenant${i}.example.com`);
@@ -76,6 +78,21 @@ export const microCases = [
     id: 'refused-origin',
     title: 'refused origin (3-entry list, credentials), GET',
     runners: () => middlewareRunners({ origin: THREE, credentials: true }, get('https://evil.example.net')),
+  },
+  {
+    // corsgate remembers the last 256 refused origins; here every request comes from another one of 1,000,
+    // so none is remembered: the cost of refusing an origin seen for the first time.
+    id: 'refused-origin-distinct',
+    title: 'refused origin, a different one each request (1,000 in turn)',
+    runners: () => {
+      const reqs = Array.from({ length: 1000 }, (_, i) => get(`https://evil${i}.example.net`));
+      const options = { origin: THREE, credentials: true };
+      return {
+        corsgate: cyclingMiddlewareRunner(corsgate(options), reqs),
+        cors: cyclingMiddlewareRunner(cors(options), reqs),
+        floor: cyclingMiddlewareRunner(floorMiddleware, reqs),
+      };
+    },
   },
   {
     id: 'credentialed-preflight',

@@ -115,6 +115,12 @@ if (runMicro) {
   );
   out(check(vs('default-get') >= 3, `default GET ≥ 3× faster than cors: ${ratio(vs('default-get'))}`));
   out(check(vs('refused-origin') >= 3, `refused origin ≥ 3× faster than cors: ${ratio(vs('refused-origin'))}`));
+  out(
+    check(
+      vs('refused-origin-distinct') >= 3,
+      `refused origin, a new one each request, ≥ 3× faster than cors: ${ratio(vs('refused-origin-distinct'))}`,
+    ),
+  );
   const scale = m.scaling.ratio('corsgate', 'corsgate-one');
   const corsScale = m.scaling.ratio('cors', 'cors-one');
   out(

@@ -78,6 +78,33 @@ export interface DecisionCache {
    * next preflight from that origin asks for the same method and headers. Bounded by the exact list.
    */
   readonly preflights: Map<string, PreflightMemo> | undefined;
+  /**
+   * Recently refused actual requests of an allowlist: the same refusal for the same origin (still
+   * reported to `onRefused` every time). A fixed number of slots, so it never grows with what is sent.
+   */
+  readonly refused: RefusedCache | undefined;
+}
+
+/** Slots of the refused-origin cache (a power of two). */
+export const MAX_REFUSED_CACHED = 256;
+
+/** A direct-mapped cache: one origin per slot, chosen by a cheap hash; a newer origin replaces an older one. */
+export interface RefusedCache {
+  readonly origins: (string | undefined)[];
+  readonly decisions: (CorsDecision | undefined)[];
+}
+
+function refusedSlot(origin: string): number {
+  const len = origin.length;
+  if (len === 0) return 0;
+  return (
+    (Math.imul(len, 31) + origin.charCodeAt(len - 1) + (origin.charCodeAt(len >> 1) << 3)) & (MAX_REFUSED_CACHED - 1)
+  );
+}
+
+function cachedRefusal(cache: RefusedCache, origin: string): CorsDecision | undefined {
+  const slot = refusedSlot(origin);
+  return cache.origins[slot] === origin ? cache.decisions[slot] : undefined;
 }
 
 interface PreflightMemo {
@@ -97,6 +124,7 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
       anyOrigin: undefined,
       byOrigin: undefined,
       preflights: undefined,
+      refused: undefined,
     };
   }
   const anyOrigin = rule.kind === 'any' ? freeze(actualAllowed(policy, 'actual', '*')) : undefined;
@@ -115,7 +143,14 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
     }
   }
   const preflights = rule.kind === 'any' || byOrigin !== undefined ? new Map<string, PreflightMemo>() : undefined;
-  return { always: undefined, noOrigin, anyOrigin, byOrigin, preflights };
+  const refused: RefusedCache | undefined =
+    rule.kind === 'allowlist'
+      ? {
+          origins: new Array(MAX_REFUSED_CACHED).fill(undefined),
+          decisions: new Array(MAX_REFUSED_CACHED).fill(undefined),
+        }
+      : undefined;
+  return { always: undefined, noOrigin, anyOrigin, byOrigin, preflights, refused };
 }
 
 /**
@@ -255,6 +290,14 @@ export function decideUncached<Req>(
     }
     return passThrough(policy.varyActual);
   }
+  if (kind === 'actual') {
+    // The same origin refused before: the same answer, reported again (an allowlist's refusals depend only on the origin).
+    const refused = policy.cache.refused !== undefined ? cachedRefusal(policy.cache.refused, origin) : undefined;
+    if (refused !== undefined) {
+      report(policy, facts, refused.refusal as CorsRefusal, req);
+      return refused;
+    }
+  }
   if (origin === 'null') {
     // The opt-in permits "null"; an allowlist must still list it (a RegExp never matches it).
     if (!policy.allowNullOrigin || (rule.kind === 'allowlist' && !rule.exact.has(origin)))
@@ -295,7 +338,7 @@ function refuse<Req>(
 ): CorsDecision {
   report(policy, facts, refusal, req);
   const preflight = kind === 'preflight';
-  return {
+  const decision: CorsDecision = {
     kind,
     allowed: false,
     headers: NO_HEADERS,
@@ -304,6 +347,13 @@ function refuse<Req>(
     status: preflight ? policy.preflightStatus : 0,
     refusal,
   };
+  const refused = policy.cache.refused;
+  if (kind === 'actual' && refused !== undefined && facts.origin !== undefined) {
+    const slot = refusedSlot(facts.origin);
+    refused.origins[slot] = facts.origin;
+    refused.decisions[slot] = decision;
+  }
+  return decision;
 }
 
 function report<Req>(policy: CorsPolicy<Req>, facts: RequestFacts, refusal: CorsRefusal, req: Req): void {

@@ -40,18 +40,13 @@ export function scanOrigin(value: string): boolean {
   if (len === 0 || len > MAX_ORIGIN_LENGTH) return false;
   // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), lower case in a serialized origin
   let i = 0;
-  let c: number;
-  if (value.startsWith('https://')) i = 5;
-  else if (value.startsWith('http://')) i = 4;
-  else {
-    c = value.charCodeAt(0);
-    if (!(c >= 97 && c <= 122)) return false;
-    for (i = 1; i < len; i++) {
-      c = value.charCodeAt(i);
-      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) break;
-    }
-    if (value.charCodeAt(i) !== 58 || value.charCodeAt(i + 1) !== 47 || value.charCodeAt(i + 2) !== 47) return false;
+  let c = value.charCodeAt(0);
+  if (!(c >= 97 && c <= 122)) return false;
+  for (i = 1; i < len; i++) {
+    c = value.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) break;
   }
+  if (value.charCodeAt(i) !== 58 || value.charCodeAt(i + 1) !== 47 || value.charCodeAt(i + 2) !== 47) return false;
   const schemeEnd = i;
   const hostStart = i + 3;
   let hostEnd: number;
@@ -101,11 +96,24 @@ export function scanOrigin(value: string): boolean {
 
 /** http/ws on 80, https/wss on 443: browsers leave these out. */
 function isDefaultPort(value: string, schemeEnd: number, port: number): boolean {
-  if (port === 80) return (schemeEnd === 4 && value.startsWith('http')) || (schemeEnd === 2 && value.startsWith('ws'));
-  if (port === 443) {
-    return (schemeEnd === 5 && value.startsWith('https')) || (schemeEnd === 3 && value.startsWith('wss'));
+  if (port !== 80 && port !== 443) return false;
+  const secure = port === 443;
+  // http / https: "http" then an optional "s"; ws / wss: "ws" then an optional "s".
+  if (value.charCodeAt(0) === 104) {
+    return (
+      schemeEnd === (secure ? 5 : 4) &&
+      value.charCodeAt(1) === 116 &&
+      value.charCodeAt(2) === 116 &&
+      value.charCodeAt(3) === 112 &&
+      (!secure || value.charCodeAt(4) === 115)
+    );
   }
-  return false;
+  return (
+    schemeEnd === (secure ? 3 : 2) &&
+    value.charCodeAt(0) === 119 &&
+    value.charCodeAt(1) === 115 &&
+    (!secure || value.charCodeAt(2) === 115)
+  );
 }
 
 /** Parses a serialized origin, or returns undefined for anything a browser would not send. Bounded and linear. */

@@ -56,7 +56,7 @@ describe('cached decisions equal the full computation', () => {
     }
   });
 
-  it('refusals are never cached: onRefused sees every refused request', () => {
+  it('onRefused sees every refused request, whether its answer was cached or not', () => {
     const seen: string[] = [];
     const policy = compile({ origin: ['https://a.example.com'], onRefused: (r) => seen.push(r.kind) });
     const preflight = { method: 'OPTIONS', origin: 'https://a.example.com', accessControlRequestMethod: 'PURGE' };
@@ -65,6 +65,28 @@ describe('cached decisions equal the full computation', () => {
     decide(policy, { method: 'GET', origin: 'https://evil.example' }, {});
     decide(policy, { method: 'GET', origin: 'https://evil.example' }, {});
     expect(seen).toEqual(['method-not-allowed', 'method-not-allowed', 'origin-not-allowed', 'origin-not-allowed']);
+  });
+
+  it('refused origins: the same answer each time, the cache bounded whatever origins are sent', async () => {
+    const { MAX_REFUSED_CACHED } = await import('../../src/core/decide.js');
+    const reported: unknown[] = [];
+    const policy = compile({ origin: ['https://a.example.com'], onRefused: (r) => reported.push(r) });
+    const first = decide(policy, { method: 'GET', origin: 'https://evil.example' }, {});
+    const again = decide(policy, { method: 'GET', origin: 'https://evil.example', secFetchSite: 'cross-site' }, {});
+    expect(again).toEqual(first);
+    expect(reported).toHaveLength(2);
+    expect(reported[1]).toEqual(reported[0]);
+    // Same-origin requests are still not reported, even from the cache.
+    decide(policy, { method: 'POST', origin: 'https://evil.example', secFetchSite: 'same-origin' }, {});
+    expect(reported).toHaveLength(2);
+    for (let i = 0; i < MAX_REFUSED_CACHED * 3; i++) {
+      decide(policy, { method: 'GET', origin: `https://x${i}.evil.example` }, {});
+      expect(policy.cache.refused?.origins.length).toBe(MAX_REFUSED_CACHED);
+      expect(policy.cache.refused?.decisions.length).toBe(MAX_REFUSED_CACHED);
+    }
+    // A cookie does not change a refusal; an allowed origin is never answered from the refused cache.
+    expect(decide(policy, { method: 'GET', origin: 'https://evil.example', hasCookie: true }, {})).toEqual(first);
+    expect(decide(policy, { method: 'GET', origin: 'https://a.example.com' }, {})).toMatchObject({ allowed: true });
   });
 
   it('a repeated preflight with different requested headers is decided afresh', () => {
