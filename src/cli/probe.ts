@@ -170,6 +170,7 @@ function toExchange(response: HttpResponse): ExchangeResponse {
 /** Runs the probe. Rejects with a `ProbeError` for bad options (code `usage`) or when the server cannot be reached. */
 export async function probe(target: string | URL, options: ProbeOptions): Promise<Report> {
   const p = prepare(target, options);
+  if (p.origin === p.url.origin) return sameOrigin(p);
   const need = needsPreflight(p.method, p.authorHeaders);
   const unsafeNames = need.requestHeaders === '' ? [] : need.requestHeaders.split(',');
   const steps: Step[] = [];
@@ -228,6 +229,35 @@ export async function probe(target: string | URL, options: ProbeOptions): Promis
   const { readable: canRead, hidden } = readable(response, p.credentials);
   steps.push({ name: 'actual', result, request, response, checks, readableHeaders: canRead, hiddenHeaders: hidden });
   return finish(p, need, steps, result === 'passed' ? 'allowed' : 'blocked');
+}
+
+/** A same-origin request: the browser applies no CORS check (and sends Origin only for methods other than GET and HEAD). */
+async function sameOrigin(p: Prepared): Promise<Report> {
+  const headers: [string, string][] = [...p.authorHeaders];
+  if (!p.authorHeaders.some(([n]) => n.toLowerCase() === 'accept')) headers.push(['Accept', '*/*']);
+  if (p.method !== 'GET' && p.method !== 'HEAD') headers.push(['Origin', p.origin]);
+  if (p.cookie !== undefined) headers.push(['Cookie', p.cookie]);
+  if (p.method === 'POST' || p.method === 'PUT') headers.push(['Content-Length', '0']);
+  headers.push(['User-Agent', p.userAgent], ...fetchMetadata(p));
+  const request: ExchangeRequest = { method: p.method, url: p.url.href, headers };
+  const response = toExchange(await send({ method: p.method, url: p.url, headers, timeout: p.timeout }));
+  const checks: Check[] = [
+    {
+      id: 'same-origin',
+      result: 'passed',
+      message: `the page and the URL share the origin ${p.origin}: CORS does not apply, script reads every response.`,
+    },
+  ];
+  const names = [...new Set(response.headers.map(([n]) => n))];
+  const readableHeaders = names.filter((n) => n !== 'set-cookie' && n !== 'set-cookie2');
+  const hiddenHeaders = names.filter((n) => n === 'set-cookie' || n === 'set-cookie2');
+  const steps: Step[] = [
+    { name: 'actual', result: 'passed', request, response, checks, readableHeaders, hiddenHeaders },
+  ];
+  return {
+    ...finish(p, { needed: false, reasons: [], requestHeaders: '' }, steps, 'allowed'),
+    summary: `Same origin: a page at ${p.origin} can send ${p.method} ${p.url.href} and read the response without CORS.`,
+  };
 }
 
 function finish(

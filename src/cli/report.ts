@@ -18,7 +18,9 @@ export type CheckId =
   /** Warning: a response whose Access-Control-Allow-Origin names the origin should carry `Vary: Origin`. */
   | 'vary-origin'
   /** Warning: the actual request was answered with a redirect, which this check does not follow. */
-  | 'redirect';
+  | 'redirect'
+  /** The origin is the URL's own: no CORS check applies. */
+  | 'same-origin';
 
 export interface Check {
   readonly id: CheckId;
