@@ -66,7 +66,10 @@ interface Prepared {
   credentials: boolean;
   timeout: number;
   userAgent: string;
+  /** Combined per name, as sent. */
   authorHeaders: [string, string][];
+  /** As given (one entry per header set), which is what the safelist rules look at. */
+  authorList: [string, string][];
   cookie: string | undefined;
   ignored: string[];
 }
@@ -116,6 +119,7 @@ function prepare(target: string | URL, options: ProbeOptions): Prepared {
         ? options.headers
         : Object.entries(options.headers);
   const authorHeaders: [string, string][] = [];
+  const authorList: [string, string][] = [];
   const ignored: string[] = [];
   let cookie: string | undefined;
   for (const [name, rawValue] of given as readonly (readonly [string, string])[]) {
@@ -136,6 +140,7 @@ function prepare(target: string | URL, options: ProbeOptions): Prepared {
       ignored.push(name.toLowerCase());
       continue;
     }
+    authorList.push([name, value]);
     // Headers combines values of one name with ", " (names compared case-insensitively, first spelling kept).
     const existing = authorHeaders.find(([n]) => n.toLowerCase() === name.toLowerCase());
     if (existing !== undefined) existing[1] = `${existing[1]}, ${value}`;
@@ -149,6 +154,7 @@ function prepare(target: string | URL, options: ProbeOptions): Prepared {
     timeout,
     userAgent: options.userAgent ?? 'corsgate-check',
     authorHeaders,
+    authorList,
     cookie,
     ignored,
   };
@@ -171,7 +177,7 @@ function toExchange(response: HttpResponse): ExchangeResponse {
 export async function probe(target: string | URL, options: ProbeOptions): Promise<Report> {
   const p = prepare(target, options);
   if (p.origin === p.url.origin) return sameOrigin(p);
-  const need = needsPreflight(p.method, p.authorHeaders);
+  const need = needsPreflight(p.method, p.authorList);
   const unsafeNames = need.requestHeaders === '' ? [] : need.requestHeaders.split(',');
   const steps: Step[] = [];
 
