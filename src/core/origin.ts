@@ -140,7 +140,11 @@ export function checkConfiguredOrigin(value: string): OriginProblem | undefined 
 /** The serialized origin a user most likely meant, or undefined when nothing sensible can be derived. */
 export function suggestOrigin(value: string): string | undefined {
   let text = value.trim();
-  if (!text.includes('://')) text = `https://${text.replace(/^\/+/, '')}`;
+  if (!text.includes('://')) {
+    const bare = text.replace(/^\/+/, '');
+    const host = bare.replace(/[:/?#].*$/, '').toLowerCase();
+    text = `${isLoopbackHost(host) ? 'http' : 'https'}://${bare}`;
+  }
   try {
     const url = new URL(text);
     const serialized =
