@@ -30,6 +30,20 @@ export function chooseStyle(isTTY: boolean | undefined, env: Readonly<Record<str
   return isTTY === true ? COLOR_STYLE : NO_STYLE;
 }
 
+/**
+ * Text from the server (header values, status text, messages quoting them) with control characters
+ * escaped, so a hostile server cannot move the cursor or recolour the terminal.
+ */
+export function safe(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    const control = (c < 0x20 && c !== 0x09) || (c >= 0x7f && c <= 0x9f);
+    out += control ? `\\x${c.toString(16).padStart(2, '0')}` : ch;
+  }
+  return out;
+}
+
 /** Response headers shown in the text output (all of them are in --json). */
 function shownResponseHeader(name: string): boolean {
   return name.startsWith('access-control-') || name === 'vary' || name === 'location';
@@ -61,17 +75,17 @@ function formatStep(step: Step, style: Style, lines: string[]): void {
   }
   const req = step.request;
   const res = step.response;
-  const status = res === undefined ? '' : ` → ${res.status}${res.statusText === '' ? '' : ` ${res.statusText}`}`;
+  const status = res === undefined ? '' : ` → ${res.status}${res.statusText === '' ? '' : ` ${safe(res.statusText)}`}`;
   lines.push(`${mark(step.result, style)} ${style.bold(title)}: ${req?.method ?? ''} ${req?.url ?? ''}${status}`);
-  for (const [name, value] of req?.headers ?? []) lines.push(style.dim(`    > ${name}: ${value}`));
+  for (const [name, value] of req?.headers ?? []) lines.push(style.dim(`    > ${name}: ${safe(value)}`));
   const shown = (res?.headers ?? []).filter(([name]) => shownResponseHeader(name));
   if (shown.length === 0) lines.push(style.dim('    < (no CORS response headers)'));
-  for (const [name, value] of shown) lines.push(style.dim(`    < ${name}: ${value}`));
+  for (const [name, value] of shown) lines.push(style.dim(`    < ${name}: ${safe(value)}`));
   for (const check of step.checks) {
-    lines.push(`    ${mark(check.result, style)} ${check.message}`);
+    lines.push(`    ${mark(check.result, style)} ${safe(check.message)}`);
     if (check.result !== 'passed') {
-      if (check.rule !== undefined) lines.push(`        rule: ${check.rule}`);
-      if (check.fix !== undefined) lines.push(`        fix:  ${check.fix}`);
+      if (check.rule !== undefined) lines.push(`        rule: ${safe(check.rule)}`);
+      if (check.fix !== undefined) lines.push(`        fix:  ${safe(check.fix)}`);
     }
   }
   if (step.readableHeaders !== undefined && step.result === 'passed') {

@@ -67,6 +67,9 @@ export function describeNetworkError(err: unknown, request: HttpRequest): ProbeE
       err,
     );
   }
+  if (sys.startsWith('HPE_')) {
+    return new ProbeError('network', `the answer from ${where} is not valid HTTP (${sys}): ${detail}`, err);
+  }
   return new ProbeError('network', `network error talking to ${where}${sys === '' ? '' : ` (${sys})`}: ${detail}`, err);
 }
 

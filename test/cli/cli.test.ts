@@ -1,6 +1,7 @@
 /** `corsgate check` as a command: arguments, output, --json, colour, exit codes; and the built bin. */
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import express from 'express';
@@ -158,6 +159,41 @@ describe('corsgate check', () => {
     expect((await cli(argv, { tty: true })).stdout).toContain('\u001b[32m✓\u001b[39m');
     expect((await cli(argv, { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toContain('\u001b[');
     expect((await cli(argv, { tty: false })).stdout).not.toContain('\u001b[');
+  });
+});
+
+describe('a hostile server', () => {
+  async function rawServer(answer: string): Promise<{ url: string; close: () => void }> {
+    const server = net.createServer((socket) => {
+      socket.once('data', () => socket.end(answer, 'latin1'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
+  }
+
+  it('cannot send escape sequences to the terminal', async () => {
+    const raw = await rawServer(
+      'HTTP/1.1 200 O\u001b[2JK\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 0\r\n\r\n',
+    );
+    try {
+      const run = await cli(['check', raw.url, '--origin', ORIGIN], { tty: true });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('→ 200 O\\x1b[2JK');
+      expect(run.stdout).not.toContain('\u001b[2J');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('an answer that is not HTTP is a network error (exit 2)', async () => {
+    const raw = await rawServer('SSH-2.0-OpenSSH_9.0\r\n');
+    try {
+      const run = await cli(['check', raw.url, '--origin', ORIGIN]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('is not valid HTTP (HPE_');
+    } finally {
+      raw.close();
+    }
   });
 });
 
