@@ -5,6 +5,7 @@
  *
  *   CORSGATE 4242: preflight PUT /api/items/1 origin=https://app.example.com allowed=false reason=method-not-allowed value=PUT: Method PUT is not allowed …
  */
+import type { IncomingMessage } from 'node:http';
 import { debuglog } from 'node:util';
 import type { CorsDecision, RequestFacts } from '../core/index.js';
 
@@ -49,11 +50,30 @@ export function logDecision(facts: RequestFacts, decision: CorsDecision, path?: 
   log('%s', formatDecision(facts, decision, path));
 }
 
-/** Writes a debug line for a request that failed inside corsgate (an origin callback error or timeout). */
-export function logFailure(facts: RequestFacts, err: unknown, path?: string): void {
-  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  log(
-    '%s',
-    `error ${show(facts.method)}${path === undefined ? '' : ` ${show(path)}`} origin=${facts.origin === undefined ? '(none)' : show(facts.origin)} ${message}`,
-  );
+/**
+ * Writes the debug line for a decision about a node:http request (Express, Connect, Koa, plain node:http:
+ * every adapter that writes through `writeHeaders`). Reads the request again, which only happens when
+ * debugging; call only when `DEBUG_ENABLED`.
+ */
+export function logNodeDecision(req: IncomingMessage | undefined, decision: CorsDecision): void {
+  if (req === undefined) {
+    logDecision({ method: '?', origin: undefined }, decision);
+    return;
+  }
+  const h = req.headers;
+  const facts: RequestFacts = {
+    method: req.method ?? 'GET',
+    origin: h.origin,
+    accessControlRequestMethod: h['access-control-request-method'] as string | undefined,
+    accessControlRequestHeaders: h['access-control-request-headers'] as string | undefined,
+  };
+  logDecision(facts, decision, pathOf(req));
+}
+
+/** The request path without its query string (which may hold secrets). */
+function pathOf(req: IncomingMessage): string | undefined {
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url;
+  if (url === undefined) return undefined;
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }

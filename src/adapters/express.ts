@@ -12,7 +12,6 @@ import {
   compile,
   decide,
 } from '../core/index.js';
-import { DEBUG_ENABLED, logDecision, logFailure } from './debug-log.js';
 import { endPreflight, nodeCompileContext, readFacts, writeHeaders } from './node-http.js';
 
 export type NextFunction = (err?: unknown) => void;
@@ -34,38 +33,21 @@ export function cors(options?: ExpressCorsOptions | ExpressCorsOptionsDelegate |
 }
 
 function run(policy: CorsPolicy<IncomingMessage>, req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
-  const facts = readFacts(req);
   let decision: CorsDecision | Promise<CorsDecision>;
   try {
-    decision = decide(policy, facts, req);
+    decision = decide(policy, readFacts(req), req);
   } catch (err) {
-    if (DEBUG_ENABLED) logFailure(facts, err, pathOf(req));
     next(err);
     return;
   }
   if (decision instanceof Promise) {
     decision.then(
-      (settled) => {
-        if (DEBUG_ENABLED) logDecision(facts, settled, pathOf(req));
-        finish(res, settled, next);
-      },
-      (err: unknown) => {
-        if (DEBUG_ENABLED) logFailure(facts, err, pathOf(req));
-        next(err);
-      },
+      (settled) => finish(res, settled, next),
+      (err: unknown) => next(err),
     );
     return;
   }
-  if (DEBUG_ENABLED) logDecision(facts, decision, pathOf(req));
   finish(res, decision, next);
-}
-
-/** The request path without its query string (which may hold secrets), for the debug log. */
-function pathOf(req: IncomingMessage): string | undefined {
-  const url = (req as { originalUrl?: string }).originalUrl ?? req.url;
-  if (url === undefined) return undefined;
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
 }
 
 function finish(res: ServerResponse, decision: CorsDecision, next: NextFunction): void {
