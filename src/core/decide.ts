@@ -197,7 +197,7 @@ function checkPreflight(
   const methodRefusal =
     methods === 'any' || SAFELISTED_METHODS.has(method) || methods.has(method)
       ? undefined
-      : methodNotAllowed(method, origin, methods);
+      : methodNotAllowed(method, origin);
 
   const parsed = parseRequestHeaders(facts.accessControlRequestHeaders);
   if (!parsed.ok) {

@@ -56,16 +56,14 @@ export function showValue(value: string, max = 80): string {
   return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cut) ? cut : JSON.stringify(cut);
 }
 
-export function methodNotAllowed(method: string, origin: string, allowed?: ReadonlySet<string>): CorsRefusal {
+export function methodNotAllowed(method: string, origin: string): CorsRefusal {
   const shown = showValue(method);
   const upper = method.toUpperCase();
-  let message: string;
-  if (upper !== method && allowed?.has(upper) === true && !NORMALIZED_METHODS.has(upper)) {
-    // fetch('…', { method: 'patch' }) sends "patch": only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased.
-    message = `Method ${shown} is not allowed for ${origin}: methods are case-sensitive and ${upper} is allowed, but fetch() sends "${method}" as written. Use method: '${upper}' in the client (or add "${method}" to the methods option).`;
-  } else {
-    message = `Method ${shown} is not allowed for ${origin}. If it should be, add ${JSON.stringify(method)} to the methods option (methods are case-sensitive).`;
-  }
+  // fetch('…', { method: 'patch' }) sends "patch": only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased.
+  const message =
+    upper !== method && !NORMALIZED_METHODS.has(upper) && /^[A-Za-z]+$/.test(method)
+      ? `Method ${shown} is not allowed for ${origin}. fetch() sends "${method}" as written (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT): use method: '${upper}' in the client, or add "${method}" to the methods option (methods are case-sensitive).`
+      : `Method ${shown} is not allowed for ${origin}. If it should be, add ${JSON.stringify(method)} to the methods option (methods are case-sensitive).`;
   return { kind: 'method-not-allowed', value: method, origin, preflight: true, message };
 }
 

@@ -88,7 +88,7 @@ describe('onRefused: every refusal kind', () => {
     const [refusal] = await refusalsFor({ origin: [APP], methods: ['GET', 'PATCH'] }, preflight(APP, 'patch'));
     expect(refusal).toMatchObject({ kind: 'method-not-allowed', value: 'patch' });
     expect(refusal?.message).toBe(
-      `Method patch is not allowed for ${APP}: methods are case-sensitive and PATCH is allowed, but fetch() sends "patch" as written. Use method: 'PATCH' in the client (or add "patch" to the methods option).`,
+      `Method patch is not allowed for ${APP}. fetch() sends "patch" as written (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT): use method: 'PATCH' in the client, or add "patch" to the methods option (methods are case-sensitive).`,
     );
   });
 
