@@ -86,7 +86,8 @@ export function decide<Req>(
     return passThrough(policy.varyActual);
   }
   if (origin === 'null') {
-    if (!policy.allowNullOrigin)
+    // The opt-in permits "null"; an allowlist must still list it (a RegExp never matches it).
+    if (!policy.allowNullOrigin || (rule.kind === 'allowlist' && !rule.exact.has(origin)))
       return refuse(policy, facts, kind, originNotAllowed(origin, kind === 'preflight'), req);
     if (rule.kind !== 'callback') return allow(policy, facts, kind, origin, req);
   } else if (rule.kind === 'allowlist' && rule.exact.has(origin)) {

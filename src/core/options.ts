@@ -19,7 +19,8 @@ export type OriginCallbackResult = StaticOrigin | undefined;
 export type OriginCallback = (
   origin: string | undefined,
   callback: (err: Error | null, allow?: OriginCallbackResult) => void,
-) => undefined | OriginCallbackResult | PromiseLike<OriginCallbackResult>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: `(origin, cb) => cb(null, true)` returns void, as typed by @types/cors.
+) => void | OriginCallbackResult | PromiseLike<OriginCallbackResult>;
 
 /** A comma-separated string or a list of names. */
 export type NameList = string | readonly string[];
@@ -64,7 +65,8 @@ export interface CorsOptions<Req = unknown> {
 export type CorsOptionsDelegate<Req = unknown> = (
   req: Req,
   callback: (err: Error | null, options?: CorsOptions<Req>) => void,
-) => undefined | CorsOptions<Req> | PromiseLike<CorsOptions<Req>>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: `(req, cb) => cb(null, options)` returns void, as in cors.
+) => void | CorsOptions<Req> | PromiseLike<CorsOptions<Req>>;
 
 /** The option names corsgate knows; anything else is a configuration error (usually a typo). */
 export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [
