@@ -66,7 +66,7 @@ function mark(result: Check['result'] | Step['result'], style: Style): string {
 }
 
 function formatStep(step: Step, style: Style, lines: string[]): void {
-  const title = step.name === 'preflight' ? 'preflight' : 'actual request';
+  const title = `${step.name === 'preflight' ? 'preflight' : 'actual request'}${step.hop > 0 ? ` (redirect ${step.hop})` : ''}`;
   if (step.result === 'skipped') {
     lines.push(
       `${mark('skipped', style)} ${style.bold(title)}: not sent (a browser sends nothing more after a failed preflight)`,

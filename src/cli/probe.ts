@@ -19,6 +19,7 @@ import {
   headerValues,
   readable,
 } from './checks.js';
+import type { PreflightNeed } from './fetch-rules.js';
 import {
   isForbiddenMethod,
   isForbiddenRequestHeader,
@@ -160,11 +161,11 @@ function prepare(target: string | URL, options: ProbeOptions): Prepared {
   };
 }
 
-function fetchMetadata(p: Prepared): [string, string][] {
-  if (!isPotentiallyTrustworthy(p.url)) return [];
+function fetchMetadata(p: Prepared, url: URL, tainted: boolean): [string, string][] {
+  if (!isPotentiallyTrustworthy(url)) return [];
   return [
     ['Sec-Fetch-Mode', 'cors'],
-    ['Sec-Fetch-Site', secFetchSite(p.origin, p.url)],
+    ['Sec-Fetch-Site', tainted ? 'cross-site' : secFetchSite(p.origin, url)],
     ['Sec-Fetch-Dest', 'empty'],
   ];
 }
@@ -173,97 +174,202 @@ function toExchange(response: HttpResponse): ExchangeResponse {
   return { status: response.status, statusText: response.statusText, headers: response.headers };
 }
 
-/** Runs the probe. Rejects with a `ProbeError` for bad options (code `usage`) or when the server cannot be reached. */
-export async function probe(target: string | URL, options: ProbeOptions): Promise<Report> {
-  const p = prepare(target, options);
-  if (p.origin === p.url.origin) return sameOrigin(p);
-  const need = needsPreflight(p.method, p.authorList);
-  const unsafeNames = need.requestHeaders === '' ? [] : need.requestHeaders.split(',');
-  const steps: Step[] = [];
+/** Browsers give up after this many redirects (Fetch Standard "HTTP-redirect fetch"). */
+const MAX_REDIRECTS = 20;
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** Dropped when a redirect turns a request into a GET without body. */
+const REQUEST_BODY_HEADERS: ReadonlySet<string> = new Set([
+  'content-encoding',
+  'content-language',
+  'content-location',
+  'content-type',
+]);
 
-  if (need.needed) {
-    const headers: [string, string][] = [
-      ['Accept', '*/*'],
-      ['Access-Control-Request-Method', p.method],
-    ];
-    if (need.requestHeaders !== '') headers.push(['Access-Control-Request-Headers', need.requestHeaders]);
-    headers.push(['Origin', p.origin], ['User-Agent', p.userAgent], ...fetchMetadata(p));
-    const request: ExchangeRequest = { method: 'OPTIONS', url: p.url.href, headers };
-    const response = toExchange(await send({ method: 'OPTIONS', url: p.url, headers, timeout: p.timeout }));
-    const checks: Check[] = [checkPreflightStatus(response), checkAllowOrigin(response, p.origin, p.credentials)];
-    if (p.credentials) checks.push(checkAllowCredentials(response));
-    // The browser stops at the first failure; the method and header lists are checked (and worth
-    // showing) only once the answer is a 2xx for this origin; otherwise they share the same cause.
-    if (stepResult(checks) === 'passed') {
-      checks.push(checkAllowMethods(response, p.method, p.credentials));
-      checks.push(...checkAllowHeaders(response, unsafeNames, p.credentials));
-    }
-    const result = stepResult(checks);
-    steps.push({ name: 'preflight', result, request, response, checks });
-    if (result === 'failed') {
-      steps.push({ name: 'actual', result: 'skipped', checks: [] });
-      return finish(p, need, steps, 'blocked');
-    }
-  }
-
-  const headers: [string, string][] = [...p.authorHeaders];
-  if (!p.authorHeaders.some(([n]) => n.toLowerCase() === 'accept')) headers.push(['Accept', '*/*']);
-  headers.push(['Origin', p.origin]);
-  if (p.cookie !== undefined) headers.push(['Cookie', p.cookie]);
-  if (p.method === 'POST' || p.method === 'PUT') headers.push(['Content-Length', '0']);
-  headers.push(['User-Agent', p.userAgent], ...fetchMetadata(p));
-  const request: ExchangeRequest = { method: p.method, url: p.url.href, headers };
-  const response = toExchange(await send({ method: p.method, url: p.url, headers, timeout: p.timeout }));
-  const checks: Check[] = [checkAllowOrigin(response, p.origin, p.credentials)];
-  if (p.credentials) checks.push(checkAllowCredentials(response));
-  const result = stepResult(checks);
-  if (result === 'passed') {
-    const vary = checkVaryOrigin(response);
-    if (vary !== undefined) checks.push(vary);
-    if (response.status >= 300 && response.status <= 399 && headerValues(response, 'location').length > 0) {
-      const location = headerValues(response, 'location').join(', ');
-      checks.push({
-        id: 'redirect',
-        result: 'warning',
-        message: `the response is a ${response.status} redirect to ${location}, which a browser would follow; this check stops here.`,
-        seen: location,
-        rule: 'A browser follows the redirect and checks CORS again on every response; after a cross-origin redirect it sends Origin: null.',
-        fix: `run corsgate check on ${location} too, or call that URL directly.`,
-      });
-    }
-  }
-  const { readable: canRead, hidden } = readable(response, p.credentials);
-  steps.push({ name: 'actual', result, request, response, checks, readableHeaders: canRead, hiddenHeaders: hidden });
-  return finish(p, need, steps, result === 'passed' ? 'allowed' : 'blocked');
+/** The request as it goes from hop to hop. */
+interface Hop {
+  url: URL;
+  method: string;
+  /** As set (for the safelist rules) and combined (as sent). */
+  list: [string, string][];
+  combined: [string, string][];
+  /** Set after a cross-origin redirect from a cross-origin URL: Origin becomes `null`. */
+  tainted: boolean;
+  /** Once a response is CORS-checked, every later one is too. */
+  cors: boolean;
 }
 
-/** A same-origin request: the browser applies no CORS check (and sends Origin only for methods other than GET and HEAD). */
-async function sameOrigin(p: Prepared): Promise<Report> {
-  const headers: [string, string][] = [...p.authorHeaders];
-  if (!p.authorHeaders.some(([n]) => n.toLowerCase() === 'accept')) headers.push(['Accept', '*/*']);
-  if (p.method !== 'GET' && p.method !== 'HEAD') headers.push(['Origin', p.origin]);
-  if (p.cookie !== undefined) headers.push(['Cookie', p.cookie]);
-  if (p.method === 'POST' || p.method === 'PUT') headers.push(['Content-Length', '0']);
-  headers.push(['User-Agent', p.userAgent], ...fetchMetadata(p));
-  const request: ExchangeRequest = { method: p.method, url: p.url.href, headers };
-  const response = toExchange(await send({ method: p.method, url: p.url, headers, timeout: p.timeout }));
-  const checks: Check[] = [
-    {
-      id: 'same-origin',
-      result: 'passed',
-      message: `the page and the URL share the origin ${p.origin}: CORS does not apply, script reads every response.`,
-    },
-  ];
-  const names = [...new Set(response.headers.map(([n]) => n))];
-  const readableHeaders = names.filter((n) => n !== 'set-cookie' && n !== 'set-cookie2');
-  const hiddenHeaders = names.filter((n) => n === 'set-cookie' || n === 'set-cookie2');
-  const steps: Step[] = [
-    { name: 'actual', result: 'passed', request, response, checks, readableHeaders, hiddenHeaders },
-  ];
-  return {
-    ...finish(p, { needed: false, reasons: [], requestHeaders: '' }, steps, 'allowed'),
-    summary: `Same origin: a page at ${p.origin} can send ${p.method} ${p.url.href} and read the response without CORS.`,
+/**
+ * Runs the probe: the preflight when one is needed, the request, and every redirect a browser would follow
+ * (each hop CORS-checked, with a new preflight when it needs one). Rejects with a `ProbeError` for bad
+ * options (code `usage`) or when a server cannot be reached.
+ */
+export async function probe(target: string | URL, options: ProbeOptions): Promise<Report> {
+  const p = prepare(target, options);
+  const steps: Step[] = [];
+  let firstNeed: PreflightNeed | undefined;
+  const hop: Hop = {
+    url: p.url,
+    method: p.method,
+    list: p.authorList,
+    combined: p.authorHeaders,
+    tainted: false,
+    cors: false,
   };
+
+  for (let n = 0; ; n++) {
+    const origin = hop.tainted ? 'null' : p.origin;
+    if (!hop.cors && (hop.tainted || hop.url.origin !== p.origin)) hop.cors = true;
+
+    if (hop.cors) {
+      const need = needsPreflight(hop.method, hop.list);
+      firstNeed ??= need;
+      if (need.needed) {
+        const step = await preflight(p, hop, origin, need, n);
+        steps.push(step);
+        if (step.result === 'failed') {
+          steps.push({ name: 'actual', hop: n, result: 'skipped', checks: [] });
+          return finish(p, firstNeed, steps, 'blocked');
+        }
+      }
+    }
+
+    const headers: [string, string][] = [...hop.combined];
+    if (!hop.combined.some(([name]) => name.toLowerCase() === 'accept')) headers.push(['Accept', '*/*']);
+    if (hop.cors || (hop.method !== 'GET' && hop.method !== 'HEAD')) headers.push(['Origin', origin]);
+    // The given cookies stand for the browser's cookies for the URL checked: they go to that host only.
+    if (p.cookie !== undefined && hop.url.host === p.url.host) headers.push(['Cookie', p.cookie]);
+    if (hop.method === 'POST' || hop.method === 'PUT') headers.push(['Content-Length', '0']);
+    headers.push(['User-Agent', p.userAgent], ...fetchMetadata(p, hop.url, hop.tainted));
+    const request: ExchangeRequest = { method: hop.method, url: hop.url.href, headers };
+    const response = toExchange(await send({ method: hop.method, url: hop.url, headers, timeout: p.timeout }));
+
+    const checks: Check[] = [];
+    if (hop.cors) {
+      checks.push(checkAllowOrigin(response, origin, p.credentials));
+      if (p.credentials) checks.push(checkAllowCredentials(response));
+    } else {
+      checks.push({
+        id: 'same-origin',
+        result: 'passed',
+        message: `${hop.url.origin} is the page's own origin: no CORS check applies.`,
+      });
+    }
+    const location = headerValues(response, 'location');
+    if (stepResult(checks) === 'passed' && REDIRECT_STATUSES.has(response.status) && location.length > 0) {
+      const redirect = followRedirect(hop, response.status, location.join(', '), p.origin, n);
+      checks.push(redirect);
+      const result = stepResult(checks);
+      steps.push({ name: 'actual', hop: n, result, request, response, checks });
+      if (result === 'failed') return finish(p, firstNeed ?? NO_PREFLIGHT, steps, 'blocked');
+      continue;
+    }
+    const result = stepResult(checks);
+    if (result === 'passed' && hop.cors) {
+      const vary = checkVaryOrigin(response);
+      if (vary !== undefined) checks.push(vary);
+    }
+    const { readable: readableHeaders, hidden: hiddenHeaders } = hop.cors
+      ? readable(response, p.credentials)
+      : readableSameOrigin(response);
+    steps.push({ name: 'actual', hop: n, result, request, response, checks, readableHeaders, hiddenHeaders });
+    return finish(p, firstNeed ?? NO_PREFLIGHT, steps, result === 'passed' ? 'allowed' : 'blocked');
+  }
+}
+
+const NO_PREFLIGHT: PreflightNeed = { needed: false, reasons: [], requestHeaders: '' };
+
+async function preflight(p: Prepared, hop: Hop, origin: string, need: PreflightNeed, n: number): Promise<Step> {
+  const unsafeNames = need.requestHeaders === '' ? [] : need.requestHeaders.split(',');
+  const headers: [string, string][] = [
+    ['Accept', '*/*'],
+    ['Access-Control-Request-Method', hop.method],
+  ];
+  if (need.requestHeaders !== '') headers.push(['Access-Control-Request-Headers', need.requestHeaders]);
+  headers.push(['Origin', origin], ['User-Agent', p.userAgent], ...fetchMetadata(p, hop.url, hop.tainted));
+  const request: ExchangeRequest = { method: 'OPTIONS', url: hop.url.href, headers };
+  const response = toExchange(await send({ method: 'OPTIONS', url: hop.url, headers, timeout: p.timeout }));
+  const checks: Check[] = [checkPreflightStatus(response), checkAllowOrigin(response, origin, p.credentials)];
+  if (p.credentials) checks.push(checkAllowCredentials(response));
+  // The browser stops at the first failure; the method and header lists are checked (and worth
+  // showing) only once the answer is a 2xx for this origin; otherwise they share the same cause.
+  if (stepResult(checks) === 'passed') {
+    checks.push(checkAllowMethods(response, hop.method, p.credentials));
+    checks.push(...checkAllowHeaders(response, unsafeNames, p.credentials));
+  }
+  return { name: 'preflight', hop: n, result: stepResult(checks), request, response, checks };
+}
+
+/**
+ * Fetch "HTTP-redirect fetch" for a request in mode "cors": validates the Location, and updates the
+ * request for the next hop (tainted origin, method rewrite, Authorization dropped across origins).
+ */
+function followRedirect(hop: Hop, status: number, location: string, pageOrigin: string, n: number): Check {
+  const rule =
+    'A browser follows redirects of a CORS request (at most 20), checking CORS on every response; after a redirect between two other origins it sends Origin: null.';
+  const fail = (message: string, fix: string): Check => ({
+    id: 'redirect',
+    result: 'failed',
+    message,
+    seen: location,
+    rule,
+    fix,
+  });
+  let next: URL;
+  try {
+    next = new URL(location, hop.url);
+  } catch {
+    return fail(
+      `the ${status} redirect points to ${JSON.stringify(location)}, which is not a URL.`,
+      'send a valid Location.',
+    );
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    return fail(
+      `the ${status} redirect goes to a ${next.protocol} URL; fetch() follows only http: and https:.`,
+      'redirect to an http(s) URL.',
+    );
+  }
+  if (n + 1 > MAX_REDIRECTS) {
+    return fail(`more than ${MAX_REDIRECTS} redirects.`, 'break the redirect loop.');
+  }
+  if (next.username !== '' || next.password !== '') {
+    return fail(
+      'the redirect URL contains a user name or password, which a CORS request may not follow.',
+      'remove the credentials from the Location URL.',
+    );
+  }
+  next.hash = '';
+  const crossOrigin = next.origin !== hop.url.origin;
+  if (crossOrigin && pageOrigin !== hop.url.origin) hop.tainted = true;
+  const toGet =
+    ((status === 301 || status === 302) && hop.method === 'POST') ||
+    (status === 303 && hop.method !== 'GET' && hop.method !== 'HEAD');
+  if (toGet) {
+    hop.method = 'GET';
+    hop.list = hop.list.filter(([name]) => !REQUEST_BODY_HEADERS.has(name.toLowerCase()));
+    hop.combined = hop.combined.filter(([name]) => !REQUEST_BODY_HEADERS.has(name.toLowerCase()));
+  }
+  if (crossOrigin) {
+    hop.list = hop.list.filter(([name]) => name.toLowerCase() !== 'authorization');
+    hop.combined = hop.combined.filter(([name]) => name.toLowerCase() !== 'authorization');
+  }
+  hop.url = next;
+  const notes = [hop.tainted ? 'Origin is null from here on' : '', toGet ? 'the method is now GET' : ''].filter(
+    Boolean,
+  );
+  return {
+    id: 'redirect',
+    result: 'passed',
+    message: `followed the ${status} redirect to ${next.href}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`,
+    seen: location,
+  };
+}
+
+/** On a same-origin response script reads every header but Set-Cookie. */
+function readableSameOrigin(response: ExchangeResponse): { readable: string[]; hidden: string[] } {
+  const names = [...new Set(response.headers.map(([name]) => name))];
+  const hidden = (name: string): boolean => name === 'set-cookie' || name === 'set-cookie2';
+  return { readable: names.filter((n) => !hidden(n)), hidden: names.filter(hidden) };
 }
 
 function finish(
@@ -274,11 +380,15 @@ function finish(
 ): Report {
   const who = `a page at ${p.origin}`;
   const what = `${p.method} ${p.url.href}${p.credentials ? ' with credentials' : ''}`;
+  const redirected = steps.some((step) => step.hop > 0);
+  const sameOrigin = steps.every((step) => step.checks.some((check) => check.id === 'same-origin'));
   const summary =
     verdict === 'allowed'
-      ? `A browser lets ${who} send ${what} and read the response.`
-      : steps[0]?.name === 'preflight' && steps[0].result === 'failed'
-        ? `A browser blocks ${what} from ${who}: the preflight failed, so the request is never sent and fetch() rejects with a TypeError.`
+      ? sameOrigin
+        ? `Same origin: ${who} can send ${what} and read the response without CORS.`
+        : `A browser lets ${who} send ${what}${redirected ? ', follow the redirects,' : ''} and read the response.`
+      : steps.some((step) => step.name === 'preflight' && step.result === 'failed')
+        ? `A browser blocks ${what} from ${who}: a preflight failed, so the request${redirected ? ' is not sent on' : ' is never sent'} and fetch() rejects with a TypeError.`
         : `A browser blocks ${what} from ${who}: the request is sent, but script cannot read the response (fetch() rejects with a TypeError).`;
   return {
     version: 1,

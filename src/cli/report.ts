@@ -17,9 +17,9 @@ export type CheckId =
   | 'allow-headers'
   /** Warning: a response whose Access-Control-Allow-Origin names the origin should carry `Vary: Origin`. */
   | 'vary-origin'
-  /** Warning: the actual request was answered with a redirect, which this check does not follow. */
+  /** A redirect of the actual request: followed (passed), or one a browser refuses to follow (failed). */
   | 'redirect'
-  /** The origin is the URL's own: no CORS check applies. */
+  /** The URL has the page's own origin (and no cross-origin hop came before): no CORS check applies. */
   | 'same-origin';
 
 export interface Check {
@@ -52,6 +52,8 @@ export interface ExchangeResponse {
 
 export interface Step {
   readonly name: 'preflight' | 'actual';
+  /** 0 for the URL checked, then 1, 2, ... for each redirect followed (each hop may have its own preflight). */
+  readonly hop: number;
   /** `skipped`: a browser would not send it (the actual request after a failed preflight). */
   readonly result: 'passed' | 'failed' | 'skipped';
   readonly request?: ExchangeRequest;
