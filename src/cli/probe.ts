@@ -19,7 +19,6 @@ import {
   headerValues,
   readable,
 } from './checks.js';
-import type { PreflightNeed } from './fetch-rules.js';
 import {
   isForbiddenMethod,
   isForbiddenRequestHeader,
@@ -27,6 +26,7 @@ import {
   isToken,
   needsPreflight,
   normalizeMethod,
+  type PreflightNeed,
   secFetchSite,
 } from './fetch-rules.js';
 import { type HttpResponse, ProbeError, send } from './http.js';
