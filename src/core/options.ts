@@ -19,8 +19,8 @@ export type OriginCallbackResult = StaticOrigin | undefined;
 export type OriginCallback = (
   origin: string | undefined,
   callback: (err: Error | null, allow?: OriginCallbackResult) => void,
-  // biome-ignore lint/suspicious/noConfusingVoidType: `(origin, cb) => cb(null, true)` returns void, as typed by @types/cors.
-) => void | OriginCallbackResult | PromiseLike<OriginCallbackResult>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: `(origin, cb) => cb(null, true)` returns void, as typed by @types/cors; an async one resolves void.
+) => void | OriginCallbackResult | PromiseLike<OriginCallbackResult | void>;
 
 /** A comma-separated string or a list of names. */
 export type NameList = string | readonly string[];
@@ -60,6 +60,12 @@ export interface CorsOptions<Req = unknown> {
   /** Allow plain `http://` origins (other than localhost) when compiling for production. */
   dangerouslyAllowInsecureOrigins?: boolean;
 }
+
+/** Options whose `origin` is fixed at start-up: every decision is synchronous. */
+export type StaticCorsOptions<Req = unknown> = CorsOptions<Req> & { origin?: StaticOrigin };
+
+/** Options whose `origin` is a callback: decisions wait for it, so they are asynchronous. */
+export type CallbackCorsOptions<Req = unknown> = CorsOptions<Req> & { origin: OriginCallback };
 
 /** Supplies options per request, like `cors`'s options delegate. It may also return the options or a Promise of them. */
 export type CorsOptionsDelegate<Req = unknown> = (
