@@ -11,12 +11,15 @@ const run = promisify(execFile);
 const fixture = fileURLToPath(new URL('../fixtures/debug-server.mjs', import.meta.url));
 const built = fileURLToPath(new URL('../../dist/esm/index.js', import.meta.url));
 
-async function runFixture(nodeDebug: string | undefined): Promise<{ stdout: string; stderr: string }> {
+async function runFixture(
+  nodeDebug: string | undefined,
+  script = fixture,
+): Promise<{ stdout: string; stderr: string }> {
   if (!existsSync(built)) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
   const env = { ...process.env };
   delete env.NODE_DEBUG;
   if (nodeDebug !== undefined) env.NODE_DEBUG = nodeDebug;
-  return run(process.execPath, [fixture], { env, timeout: 30_000 });
+  return run(process.execPath, [script], { env, timeout: 30_000 });
 }
 
 describe('NODE_DEBUG=corsgate', () => {
@@ -35,6 +38,19 @@ describe('NODE_DEBUG=corsgate', () => {
       'not-cors GET /items origin=(none) allowed=true',
     ]);
     expect(stderr).not.toContain('secret');
+  });
+
+  it('logs through the other node:http adapters too (corsgate/node, Fastify, Koa)', async () => {
+    const adapters = fileURLToPath(new URL('../fixtures/debug-adapters.mjs', import.meta.url));
+    const { stdout, stderr } = await runFixture('corsgate', adapters);
+    expect(stdout).toBe('done\n');
+    const lines = stderr.split('\n').filter((l) => l.startsWith('CORSGATE '));
+    expect(lines.map((l) => l.replace(/^CORSGATE \d+: /, '').split(' origin=')[0])).toEqual([
+      'actual GET /node',
+      'actual GET /fastify',
+      'actual GET /koa',
+    ]);
+    for (const line of lines) expect(line).toContain('allowed=false reason=origin-not-allowed');
   });
 
   it('prints nothing when NODE_DEBUG does not name corsgate', async () => {
