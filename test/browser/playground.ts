@@ -1,0 +1,3 @@
+import type { BrowserSession } from './runner.js';
+
+export function describePlayground(_ready: () => BrowserSession): void {}
