@@ -49,8 +49,9 @@ describe.skipIf(!plan.run && !plan.required)('real browser (Chromium)', () => {
       describe(group, () => {
         for (const scenario of SCENARIOS.filter((s) => s.group === group)) {
           for (const version of scenario.express ?? ([5, 4] as const satisfies readonly ExpressVersion[])) {
-            it(`${scenario.name} (from ${scenario.from}, Express ${version})`, async () => {
-              check(scenario, await observe(ready(), scenario, version));
+            // Sequential on purpose: on two shared cores, concurrent scenarios were slower (page creation contends).
+            it(`${scenario.name} (from ${scenario.from}, Express ${version})`, async ({ expect }) => {
+              check(scenario, await observe(ready(), scenario, version), expect);
             });
           }
         }

@@ -8,7 +8,7 @@ import cors, { type CorsRefusal, type ExpressCorsOptions } from 'corsgate';
 import express5 from 'express';
 import express4 from 'express4';
 import type { Browser, BrowserContext, Frame } from 'playwright-core';
-import { expect } from 'vitest';
+import { type ExpectStatic, expect as globalExpect } from 'vitest';
 import type { ExpressModule, ExpressVersion, From, Origins, PageFetch, Scenario } from './scenarios.js';
 import { standardRoutes } from './scenarios.js';
 import { API_HOST, close, listen, originOf, requestLog, type SeenRequest } from './servers.js';
@@ -214,7 +214,7 @@ function pageResult(outcome: FetchOutcome): unknown {
 }
 
 /** Asserts an observation against the scenario's expectation; the failure message shows everything seen. */
-export function check(scenario: Scenario, observed: Observed): void {
+export function check(scenario: Scenario, observed: Observed, expect: ExpectStatic = globalExpect): void {
   const want = scenario.expect;
   const preflights = observed.seen.filter((r) => r.preflight);
   const actual = observed.seen.filter((r) => !r.preflight);
