@@ -29,10 +29,11 @@ try {
   console.log(`try: curl -i -H 'Origin: ${origins[0] ?? 'http://localhost:5173'}' http://localhost:${port}/api/data`);
   if (started.playground !== undefined) {
     const { allowed, refused } = started.playground;
-    console.log(
-      `playground: ${allowed}  (open this: an allowed origin${origins.includes(allowed) ? '' : ' only if CORS_ORIGINS lists it'})`,
-    );
-    console.log(`playground: ${refused}  (the same page on a refused origin)`);
+    const allowedNote = origins.includes(allowed)
+      ? 'an allowed origin: open this one'
+      : 'not in CORS_ORIGINS: refused too';
+    console.log(`playground: ${allowed}  (${allowedNote})`);
+    console.log(`            ${refused}  (the same page on a refused origin)`);
   } else if (started.playgroundError !== undefined) {
     const code = (started.playgroundError as NodeJS.ErrnoException).code;
     console.warn(
