@@ -86,7 +86,8 @@ export function decide<Req>(
     return passThrough(policy.varyActual);
   }
   if (origin === 'null') {
-    if (!policy.allowNullOrigin)
+    // The opt-in permits "null"; an allowlist must still list it (a RegExp never matches it).
+    if (!policy.allowNullOrigin || (rule.kind === 'allowlist' && !rule.exact.has(origin)))
       return refuse(policy, facts, kind, originNotAllowed(origin, kind === 'preflight'), req);
     if (rule.kind !== 'callback') return allow(policy, facts, kind, origin, req);
   } else if (rule.kind === 'allowlist' && rule.exact.has(origin)) {
@@ -147,7 +148,7 @@ function allow<Req>(
 ): CorsDecision {
   if (kind !== 'preflight') {
     let refusal: CorsRefusal | undefined;
-    if (kind === 'actual' && facts.hasCookie === true && !policy.credentials) {
+    if (kind === 'actual' && !policy.credentials && facts.hasCookie === true) {
       refusal = credentialsNotAllowed(facts.origin as string);
       report(policy, facts, refusal, req);
     }
@@ -249,7 +250,8 @@ function runOriginCallback(policy: CorsPolicy<never>, origin: string | undefined
       if (returned !== undefined) {
         if (isThenable(returned))
           returned.then(
-            (answer) => settle(null, answer),
+            // A promise resolved without a value (void) is an `undefined` answer: refused.
+            (answer) => settle(null, answer as OriginCallbackResult),
             (err: unknown) => settle(err ?? new Error('origin callback rejected')),
           );
         else settle(null, returned);
@@ -260,7 +262,8 @@ function runOriginCallback(policy: CorsPolicy<never>, origin: string | undefined
   });
 }
 
-function isThenable(value: unknown): value is PromiseLike<OriginCallbackResult> {
+// biome-ignore lint/suspicious/noConfusingVoidType: an async node-style callback resolves void
+function isThenable(value: unknown): value is PromiseLike<OriginCallbackResult | void> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 

@@ -3,14 +3,16 @@ export { type ConfigProblem, CorsConfigError } from './config-error.js';
 export { type CorsDecision, CorsOriginTimeoutError, decide, type RequestFacts, type RequestKind } from './decide.js';
 export type { Header } from './header-names.js';
 export type {
+  CallbackCorsOptions,
   CorsOptions,
   CorsOptionsDelegate,
   NameList,
   OriginCallback,
   OriginCallbackResult,
+  StaticCorsOptions,
   StaticOrigin,
 } from './options.js';
 export { isSerializedOrigin } from './origin.js';
-export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS } from './policy.js';
+export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS, decidesAsynchronously } from './policy.js';
 export type { CorsRefusal, RefusalKind } from './refusal.js';
 export { mergeVary } from './vary.js';

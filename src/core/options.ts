@@ -19,7 +19,8 @@ export type OriginCallbackResult = StaticOrigin | undefined;
 export type OriginCallback = (
   origin: string | undefined,
   callback: (err: Error | null, allow?: OriginCallbackResult) => void,
-) => undefined | OriginCallbackResult | PromiseLike<OriginCallbackResult>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: `(origin, cb) => cb(null, true)` returns void, as typed by @types/cors; an async one resolves void.
+) => void | OriginCallbackResult | PromiseLike<OriginCallbackResult | void>;
 
 /** A comma-separated string or a list of names. */
 export type NameList = string | readonly string[];
@@ -60,11 +61,18 @@ export interface CorsOptions<Req = unknown> {
   dangerouslyAllowInsecureOrigins?: boolean;
 }
 
+/** Options whose `origin` is fixed at start-up: every decision is synchronous. */
+export type StaticCorsOptions<Req = unknown> = CorsOptions<Req> & { origin?: StaticOrigin };
+
+/** Options whose `origin` is a callback: decisions wait for it, so they are asynchronous. */
+export type CallbackCorsOptions<Req = unknown> = CorsOptions<Req> & { origin: OriginCallback };
+
 /** Supplies options per request, like `cors`'s options delegate. It may also return the options or a Promise of them. */
 export type CorsOptionsDelegate<Req = unknown> = (
   req: Req,
   callback: (err: Error | null, options?: CorsOptions<Req>) => void,
-) => undefined | CorsOptions<Req> | PromiseLike<CorsOptions<Req>>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: `(req, cb) => cb(null, options)` returns void, as in cors.
+) => void | CorsOptions<Req> | PromiseLike<CorsOptions<Req>>;
 
 /** The option names corsgate knows; anything else is a configuration error (usually a typo). */
 export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [

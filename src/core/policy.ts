@@ -165,6 +165,14 @@ export function compile<Req = unknown>(
   });
 }
 
+/**
+ * True when `decide` returns a Promise for this policy (its origin is a callback); otherwise `decide`
+ * always returns the decision itself.
+ */
+export function decidesAsynchronously(policy: CorsPolicy<never>): boolean {
+  return policy.origin.kind === 'callback';
+}
+
 function checkOptionNames(opts: object, problems: ConfigProblem[]): void {
   const known = OPTION_NAMES as readonly string[];
   for (const name of Object.keys(opts)) {

@@ -297,12 +297,7 @@ export const SCENARIOS: readonly Scenario[] = [
     group: 'callback origin',
     name: 'sync node-style callback allows',
     from: 'allowed',
-    cors: (o) => ({
-      origin: (origin, callback) => {
-        callback(null, origin === o.allowed);
-        return undefined;
-      },
-    }),
+    cors: (o) => ({ origin: (origin, callback) => callback(null, origin === o.allowed) }),
     fetch: { path: '/data' },
     expect: { result: { status: 200, body: '{"method":"GET"}' }, preflights: 0, actualRequests: 1 },
   },
@@ -310,12 +305,7 @@ export const SCENARIOS: readonly Scenario[] = [
     group: 'callback origin',
     name: 'sync node-style callback refuses',
     from: 'refused',
-    cors: (o) => ({
-      origin: (origin, callback) => {
-        callback(null, origin === o.allowed);
-        return undefined;
-      },
-    }),
+    cors: (o) => ({ origin: (origin, callback) => callback(null, origin === o.allowed) }),
     fetch: { path: '/data' },
     expect: {
       result: 'TypeError',
@@ -805,6 +795,20 @@ export const SCENARIOS: readonly Scenario[] = [
       console: NO_ACAO,
       preflights: 1,
       actualRequests: 0,
+      refusals: ['origin-not-allowed'],
+    },
+  },
+  {
+    group: 'null origin',
+    name: 'dangerouslyAllowNullOrigin: true alone does not add "null" to an allowlist',
+    from: 'sandboxed',
+    cors: (o) => ({ origin: [o.allowed], dangerouslyAllowNullOrigin: true }),
+    fetch: { path: '/data' },
+    expect: {
+      result: 'TypeError',
+      console: NO_ACAO,
+      preflights: 0,
+      actualRequests: 1,
       refusals: ['origin-not-allowed'],
     },
   },

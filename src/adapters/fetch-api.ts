@@ -1,0 +1,109 @@
+/**
+ * Translation between the Web Fetch API (`Request`, `Response`, `Headers`) and the core: read the request
+ * facts, write a decision's headers, build a preflight answer. No Node imports: it runs on Bun, Deno,
+ * workers and Node alike. Shared by `corsgate/fetch` and `corsgate/hono`.
+ */
+import type { CompileContext, CorsDecision, RequestFacts } from '../core/index.js';
+import { mergeVary } from '../core/index.js';
+
+/**
+ * The request facts, read from `request.headers` only when the core asks for them: `Headers.get` is not
+ * free, and most requests need only the method and `Origin`.
+ */
+class FetchRequestFacts implements RequestFacts {
+  readonly method: string;
+  readonly origin: string | undefined;
+  readonly #headers: Headers;
+
+  constructor(request: Request) {
+    this.#headers = request.headers;
+    this.method = request.method;
+    this.origin = this.#headers.get('origin') ?? undefined;
+  }
+  get accessControlRequestMethod(): string | undefined {
+    return this.#headers.get('access-control-request-method') ?? undefined;
+  }
+  get accessControlRequestHeaders(): string | undefined {
+    return this.#headers.get('access-control-request-headers') ?? undefined;
+  }
+  get accessControlRequestPrivateNetwork(): string | undefined {
+    return this.#headers.get('access-control-request-private-network') ?? undefined;
+  }
+  get hasCookie(): boolean {
+    return this.#headers.has('cookie');
+  }
+  get secFetchSite(): string | undefined {
+    return this.#headers.get('sec-fetch-site') ?? undefined;
+  }
+}
+
+export function readRequestFacts(request: Request): RequestFacts {
+  return new FetchRequestFacts(request);
+}
+
+/** Sets the decision's headers and appends its `Vary` names to the existing `Vary`. Throws a TypeError on immutable headers. */
+export function writeDecisionHeaders(headers: Headers, decision: CorsDecision): void {
+  const list = decision.headers;
+  for (let i = 0; i < list.length; i++) {
+    const header = list[i] as CorsDecision['headers'][number];
+    headers.set(header[0], header[1]);
+  }
+  if (decision.vary !== undefined) headers.set('Vary', mergeVary(headers.get('Vary') ?? undefined, decision.vary));
+}
+
+/**
+ * The response with the decision's headers: the same object when its headers can be changed, otherwise
+ * (`Response.redirect()`, a `fetch()` result: immutable headers) a copy with the same status, headers and body.
+ */
+export function applyDecision(response: Response, decision: CorsDecision): Response {
+  if (decision.headers.length === 0 && decision.vary === undefined) return response;
+  try {
+    writeDecisionHeaders(response.headers, decision);
+    return response;
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+  }
+  const copy = new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  writeDecisionHeaders(copy.headers, decision);
+  return copy;
+}
+
+/** The answer to a preflight that corsgate answers itself (`decision.respond`). */
+export function preflightResponse(decision: CorsDecision): Response {
+  const response = new Response(null, { status: decision.status });
+  writeDecisionHeaders(response.headers, decision);
+  return response;
+}
+
+/** The answer when an origin callback failed: a plain 500, without CORS headers. */
+export function internalErrorResponse(): Response {
+  return new Response('Internal Server Error', {
+    status: 500,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  });
+}
+
+const warned = new Set<string>();
+
+interface MaybeProcess {
+  readonly process?: { readonly env?: Record<string, string | undefined> };
+}
+
+/**
+ * Compile-time context for runtimes that may have no `process` (workers, Deno): production when
+ * `process.env.NODE_ENV` is `production` where that exists; warnings through `console.warn`, once each.
+ */
+export const fetchCompileContext: CompileContext = {
+  get production(): boolean {
+    return (globalThis as MaybeProcess).process?.env?.NODE_ENV === 'production';
+  },
+  warn(message: string): void {
+    if (warned.has(message)) return;
+    warned.add(message);
+    console.warn(message);
+  },
+};

@@ -1,0 +1,310 @@
+/**
+ * The conformance table: one request per scenario, the response every adapter must give. The expected
+ * values are written out from the Fetch Standard and the `cors` package's behaviour, not computed by the
+ * core. Adding a row here runs it against every adapter (see conformance.test.ts).
+ */
+import type { CorsOptions } from '../../src/core/index.js';
+
+export const ORIGIN = 'https://app.example.com';
+export const OTHER = 'https://evil.example.net';
+export const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
+
+/** The CORS response headers compared by the table (lower case). Any of them not listed must be absent. */
+export const CORS_HEADERS = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers',
+  'access-control-max-age',
+  'access-control-allow-private-network',
+] as const;
+export type CorsHeaderName = (typeof CORS_HEADERS)[number];
+
+export interface ScenarioRequest {
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly options: CorsOptions;
+  readonly request: ScenarioRequest;
+  /** The application sets this `Vary` itself (before corsgate runs, or in its handler for Fetch-style adapters). */
+  readonly appVary?: string;
+  readonly expect: {
+    readonly status: number;
+    /** The application's handler answered (it sets `X-App: <method>`). */
+    readonly reachedApp: boolean;
+    readonly headers: Partial<Record<CorsHeaderName, string>>;
+    readonly vary: string | undefined;
+  };
+}
+
+const preflight = (origin: string, method: string, requestHeaders?: string, extra: Record<string, string> = {}) => ({
+  method: 'OPTIONS',
+  headers: {
+    Origin: origin,
+    'Access-Control-Request-Method': method,
+    ...(requestHeaders === undefined ? {} : { 'Access-Control-Request-Headers': requestHeaders }),
+    ...extra,
+  },
+});
+const get = (headers: Record<string, string> = {}) => ({ method: 'GET', headers });
+
+const allowlist: CorsOptions = { origin: [ORIGIN] };
+const failingCallback: CorsOptions = {
+  origin: (_origin, callback) => callback(new Error('origin lookup failed')),
+};
+
+export const scenarios: readonly Scenario[] = [
+  {
+    name: 'preflight allowed, default options (any origin)',
+    options: {},
+    request: preflight(ORIGIN, 'PUT', 'content-type,x-token'),
+    expect: {
+      status: 204,
+      reachedApp: false,
+      headers: {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': DEFAULT_METHODS,
+        'access-control-allow-headers': 'content-type,x-token',
+      },
+      vary: 'Access-Control-Request-Headers',
+    },
+  },
+  {
+    name: 'preflight allowed, allowlisted origin',
+    options: allowlist,
+    request: preflight(ORIGIN, 'PUT', 'x-token'),
+    expect: {
+      status: 204,
+      reachedApp: false,
+      headers: {
+        'access-control-allow-origin': ORIGIN,
+        'access-control-allow-methods': DEFAULT_METHODS,
+        'access-control-allow-headers': 'x-token',
+      },
+      vary: 'Origin, Access-Control-Request-Headers',
+    },
+  },
+  {
+    name: 'preflight refused: origin not allowed',
+    options: allowlist,
+    request: preflight(OTHER, 'PUT', 'x-token'),
+    expect: { status: 204, reachedApp: false, headers: {}, vary: 'Origin, Access-Control-Request-Headers' },
+  },
+  {
+    name: 'preflight refused: method not listed',
+    options: { origin: [ORIGIN], methods: ['GET', 'POST'] },
+    request: preflight(ORIGIN, 'DELETE'),
+    expect: {
+      status: 204,
+      reachedApp: false,
+      headers: { 'access-control-allow-origin': ORIGIN, 'access-control-allow-methods': 'GET,POST' },
+      vary: 'Origin, Access-Control-Request-Headers',
+    },
+  },
+  {
+    name: 'preflight refused: request header not listed',
+    options: { origin: [ORIGIN], allowedHeaders: ['Content-Type'] },
+    request: preflight(ORIGIN, 'PUT', 'x-token'),
+    expect: {
+      status: 204,
+      reachedApp: false,
+      headers: {
+        'access-control-allow-origin': ORIGIN,
+        'access-control-allow-methods': DEFAULT_METHODS,
+        'access-control-allow-headers': 'Content-Type',
+      },
+      vary: 'Origin',
+    },
+  },
+  {
+    name: 'actual request allowed',
+    options: allowlist,
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
+  },
+  {
+    name: 'actual request refused: passes through without CORS headers',
+    options: allowlist,
+    request: get({ Origin: OTHER }),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
+  },
+  {
+    name: 'actual request, any origin: "*" and no Vary',
+    options: {},
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': '*' }, vary: undefined },
+  },
+  {
+    name: 'malformed Origin (trailing slash) refused',
+    options: allowlist,
+    request: get({ Origin: `${ORIGIN}/` }),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
+  },
+  {
+    name: 'Origin null refused by default',
+    options: allowlist,
+    request: preflight('null', 'PUT'),
+    expect: { status: 204, reachedApp: false, headers: {}, vary: 'Origin, Access-Control-Request-Headers' },
+  },
+  {
+    name: 'no Origin, allowlist: no CORS headers, Vary: Origin',
+    options: allowlist,
+    request: get(),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
+  },
+  {
+    name: 'no Origin, any origin: "*"',
+    options: {},
+    request: get(),
+    expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': '*' }, vary: undefined },
+  },
+  {
+    name: 'OPTIONS without Access-Control-Request-Method goes to the application',
+    options: allowlist,
+    request: { method: 'OPTIONS', headers: { Origin: ORIGIN } },
+    expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
+  },
+  {
+    name: 'credentials: actual request with a cookie',
+    options: { origin: [ORIGIN], credentials: true },
+    request: get({ Origin: ORIGIN, Cookie: 'session=1' }),
+    expect: {
+      status: 200,
+      reachedApp: true,
+      headers: { 'access-control-allow-origin': ORIGIN, 'access-control-allow-credentials': 'true' },
+      vary: 'Origin',
+    },
+  },
+  {
+    name: 'credentials: preflight',
+    options: { origin: [ORIGIN], credentials: true },
+    request: preflight(ORIGIN, 'PATCH', 'content-type'),
+    expect: {
+      status: 204,
+      reachedApp: false,
+      headers: {
+        'access-control-allow-origin': ORIGIN,
+        'access-control-allow-credentials': 'true',
+        'access-control-allow-methods': DEFAULT_METHODS,
+        'access-control-allow-headers': 'content-type',
+      },
+      vary: 'Origin, Access-Control-Request-Headers',
+    },
+  },
+  {
+    name: 'exposed headers on an actual request',
+    options: { origin: [ORIGIN], exposedHeaders: ['X-Request-Id', 'X-Total-Count'] },
+    request: get({ Origin: ORIGIN }),
+    expect: {
+      status: 200,
+      reachedApp: true,
+      headers: {
+        'access-control-allow-origin': ORIGIN,
+        'access-control-expose-headers': 'X-Request-Id,X-Total-Count',
+      },
+      vary: 'Origin',
+    },
+  },
+  {
+    name: 'maxAge on a preflight',
+    options: { origin: [ORIGIN], maxAge: 600 },
+    request: preflight(ORIGIN, 'PUT'),
+    expect: {
+      status: 204,
+      reachedApp: false,
+      headers: {
+        'access-control-allow-origin': ORIGIN,
+        'access-control-allow-methods': DEFAULT_METHODS,
+        'access-control-max-age': '600',
+      },
+      vary: 'Origin, Access-Control-Request-Headers',
+    },
+  },
+  {
+    name: 'optionsSuccessStatus 200',
+    options: { origin: [ORIGIN], optionsSuccessStatus: 200 },
+    request: preflight(ORIGIN, 'PUT'),
+    expect: {
+      status: 200,
+      reachedApp: false,
+      headers: { 'access-control-allow-origin': ORIGIN, 'access-control-allow-methods': DEFAULT_METHODS },
+      vary: 'Origin, Access-Control-Request-Headers',
+    },
+  },
+  {
+    name: "preflightContinue: the application's OPTIONS handler answers",
+    options: { origin: [ORIGIN], preflightContinue: true },
+    request: preflight(ORIGIN, 'PUT', 'x-token'),
+    expect: {
+      status: 200,
+      reachedApp: true,
+      headers: {
+        'access-control-allow-origin': ORIGIN,
+        'access-control-allow-methods': DEFAULT_METHODS,
+        'access-control-allow-headers': 'x-token',
+      },
+      vary: 'Origin, Access-Control-Request-Headers',
+    },
+  },
+  {
+    name: 'Private Network Access preflight',
+    options: { origin: [ORIGIN], allowPrivateNetwork: true },
+    request: preflight(ORIGIN, 'GET', undefined, { 'Access-Control-Request-Private-Network': 'true' }),
+    expect: {
+      status: 204,
+      reachedApp: false,
+      headers: {
+        'access-control-allow-origin': ORIGIN,
+        'access-control-allow-methods': DEFAULT_METHODS,
+        'access-control-allow-private-network': 'true',
+      },
+      vary: 'Origin, Access-Control-Request-Headers',
+    },
+  },
+  {
+    name: 'origin callback (async) allows',
+    options: { origin: async (origin) => origin === ORIGIN },
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
+  },
+  {
+    name: 'origin callback (node style) refuses',
+    options: { origin: (origin, callback) => callback(null, origin === ORIGIN) },
+    request: get({ Origin: OTHER }),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
+  },
+  {
+    name: "origin callback error: the framework's error handling answers 500, no access",
+    options: failingCallback,
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
+  },
+  {
+    name: 'origin callback error on a preflight: 500, no access',
+    options: failingCallback,
+    request: preflight(ORIGIN, 'PUT', 'x-token'),
+    expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
+  },
+  {
+    name: "existing Vary is kept: the application's Vary, then Origin",
+    options: allowlist,
+    request: get({ Origin: ORIGIN }),
+    appVary: 'Accept-Encoding',
+    expect: {
+      status: 200,
+      reachedApp: true,
+      headers: { 'access-control-allow-origin': ORIGIN },
+      vary: 'Accept-Encoding, Origin',
+    },
+  },
+  {
+    name: 'CORS disabled (origin: false): a preflight goes to the application, no headers',
+    options: { origin: false },
+    request: preflight(ORIGIN, 'PUT'),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: undefined },
+  },
+];

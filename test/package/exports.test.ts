@@ -1,0 +1,152 @@
+/**
+ * The built package (dist/, made by `npm run build`, which `npm test` runs first) resolves by its own
+ * name through the package.json "exports" map: `import cors from 'corsgate'` and `require('corsgate')`,
+ * with type declarations for both.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/esm/index.js')) || !existsSync(join(root, 'dist/cjs/require/index.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does it).');
+  }
+});
+
+describe('the package by its own name', () => {
+  it('resolves to the built files for import and require', () => {
+    expect(require.resolve('corsgate')).toBe(join(root, 'dist/cjs/require/index.js'));
+    const resolved = node(['--input-type=module', '-e', "console.log(import.meta.resolve('corsgate'))"]).trim();
+    expect(fileURLToPath(resolved)).toBe(join(root, 'dist/esm/index.js'));
+  });
+
+  it('ESM: the default export is the middleware factory, with named exports (real Node)', () => {
+    const out = node([
+      '--input-type=module',
+      '-e',
+      `import cors, { cors as named, CorsConfigError, compile, decide, CorsOriginTimeoutError } from 'corsgate';
+       let error;
+       try { cors({ orgin: 'x' }); } catch (e) { error = e; }
+       console.log(JSON.stringify({
+         cors: typeof cors, same: cors === named, arity: cors.length,
+         compile: typeof compile, decide: typeof decide, timeout: typeof CorsOriginTimeoutError,
+         configError: error instanceof CorsConfigError, message: error.message,
+         middleware: typeof cors(),
+       }));`,
+    ]);
+    expect(JSON.parse(out)).toEqual({
+      cors: 'function',
+      same: true,
+      arity: 1,
+      compile: 'function',
+      decide: 'function',
+      timeout: 'function',
+      configError: true,
+      message: expect.stringContaining('did you mean `origin`?'),
+      middleware: 'function',
+    });
+  });
+
+  it('ESM: import() inside the test runner', async () => {
+    const mod = await import('corsgate');
+    expect(typeof mod.default).toBe('function');
+    expect(typeof mod.CorsConfigError).toBe('function');
+    expect(typeof mod.compile).toBe('function');
+    expect(() => mod.default({ origin: '*', credentials: true })).toThrow(mod.CorsConfigError);
+  });
+
+  it('CommonJS: require() returns the function itself, with .CorsConfigError and .default', () => {
+    const cors = require('corsgate');
+    expect(typeof cors).toBe('function');
+    expect(cors.default).toBe(cors);
+    expect(typeof cors.CorsConfigError).toBe('function');
+    expect(typeof cors.compile).toBe('function');
+    expect(typeof cors.decide).toBe('function');
+    expect(typeof cors()).toBe('function');
+    expect(() => cors({ origin: 'https://example.com/' })).toThrow(cors.CorsConfigError);
+  });
+
+  it('CommonJS in a real Node process, as a cors user writes it', () => {
+    const out = node([
+      '-e',
+      `const cors = require('corsgate');
+       const { CorsConfigError } = require('corsgate');
+       console.log(JSON.stringify({ fn: typeof cors, mw: typeof cors({ origin: ['https://a.example'] }),
+         err: CorsConfigError === cors.CorsConfigError, def: cors.default === cors }));`,
+    ]);
+    expect(JSON.parse(out)).toEqual({ fn: 'function', mw: 'function', err: true, def: true });
+  });
+
+  it('ships the type declarations that the exports map names', () => {
+    const pkg = require('../../package.json') as {
+      exports: { '.': { import: { types: string }; require: { types: string } } };
+      types: string;
+    };
+    expect(pkg.exports['.'].import.types).toBe('./dist/esm/index.d.ts');
+    expect(pkg.exports['.'].require.types).toBe('./dist/cjs/require/index.d.ts');
+    expect(pkg.types).toBe('./dist/cjs/require/index.d.ts');
+    for (const file of ['dist/esm/index.d.ts', 'dist/cjs/require/index.d.ts', 'dist/cjs/index.d.ts']) {
+      expect(existsSync(join(root, file)), file).toBe(true);
+    }
+  });
+
+  it('the declarations type-check for an ESM and a CommonJS consumer (tsc, NodeNext)', () => {
+    const dir = join(root, 'dist/.consumer-check');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'esm.mts'),
+      `import cors, { type CorsOptions, CorsConfigError, compile } from 'corsgate';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+const options: CorsOptions = { origin: ['https://a.example'], credentials: true };
+const mw: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void = cors(options);
+const viaCallback = cors({ origin: (origin, cb) => cb(null, origin === 'https://a.example') });
+const viaDelegate = cors((_req, cb) => cb(null, { origin: true }));
+// @ts-expect-error unknown option names are type errors too
+cors({ orgin: 'https://a.example' });
+export const used: unknown[] = [mw, viaCallback, viaDelegate, CorsConfigError, compile({})];
+`,
+    );
+    writeFileSync(
+      join(dir, 'cjs.cts'),
+      `import cors = require('corsgate');
+const mw = cors({ origin: 'https://a.example' });
+const Err: typeof cors.CorsConfigError = cors.CorsConfigError;
+const same: typeof cors.cors = cors.default;
+// @ts-expect-error maxAge is a number
+cors({ maxAge: '600' });
+export const used: unknown[] = [mw, Err, same, cors.compile({})];
+`,
+    );
+    const tsc = require.resolve('typescript/bin/tsc');
+    const args = [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      join(dir, 'esm.mts'),
+      join(dir, 'cjs.cts'),
+    ];
+    let output = '';
+    try {
+      node(args);
+    } catch (err) {
+      output = String((err as { stdout?: string }).stdout ?? err);
+    }
+    expect(output).toBe('');
+  });
+});
