@@ -103,6 +103,9 @@ export function send(request: HttpRequest): Promise<HttpResponse> {
         ),
       );
     }, request.timeout);
+    // node's client upper-cases every method; fetch() sends `patch` (and any method but DELETE, GET, HEAD,
+    // OPTIONS, POST, PUT) as written. The request line is written at end(), from `req.method`.
+    if (req.method !== request.method) req.method = request.method;
     req.on('error', (err) => fail(describeNetworkError(err, request)));
     req.on('response', (res) => {
       if (done) return;

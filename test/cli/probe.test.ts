@@ -3,6 +3,7 @@
  * The table at the bottom is the shape a browser cross-check can reuse: one row, one expected verdict.
  */
 import type { ServerResponse } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import corsPackage from 'cors';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -350,6 +351,33 @@ describe('probe against broken servers', () => {
     const report = await run(broken(() => {}));
     expect(report.verdict).toBe('allowed');
     expect(step(report, 'actual').checks.find((c) => c.id === 'vary-origin')?.result).toBe('warning');
+  });
+});
+
+describe('the request line', () => {
+  it('sends a method fetch() does not normalize exactly as written (node would upper-case it)', async () => {
+    const lines: string[] = [];
+    const server = net.createServer((socket) => {
+      socket.once('data', (chunk) => {
+        const text = chunk.toString('latin1');
+        lines.push(text.slice(0, text.indexOf('\r\n')));
+        const preflight = text.startsWith('OPTIONS');
+        socket.end(
+          `HTTP/1.1 ${preflight ? 204 : 200} OK\r\nAccess-Control-Allow-Origin: ${ORIGIN}\r\n${preflight ? 'Access-Control-Allow-Methods: patch\r\n' : ''}Content-Length: 0\r\n\r\n`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const report = await probe(`http://127.0.0.1:${(server.address() as AddressInfo).port}/x`, {
+        origin: ORIGIN,
+        method: 'patch',
+      });
+      expect(report.verdict).toBe('allowed');
+      expect(lines).toEqual(['OPTIONS /x HTTP/1.1', 'patch /x HTTP/1.1']);
+    } finally {
+      server.close();
+    }
   });
 });
 
