@@ -3,7 +3,7 @@
 // dist/cjs: CommonJS; src/require/* are the CommonJS entry points that make
 //           `require('corsgate')` return the middleware factory itself, as `require('cors')` does.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -15,3 +15,5 @@ for (const project of ['tsconfig.build.json', 'tsconfig.build.cjs.json']) {
 }
 mkdirSync('dist/cjs', { recursive: true });
 writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
+// The `corsgate` bin (package.json "bin"): executable, with its #!/usr/bin/env node line kept by tsc.
+chmodSync('dist/esm/cli/main.js', 0o755);

@@ -6,12 +6,18 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import cors, { type CorsRefusal } from 'corsgate';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { DecisionLog } from './demo.js';
 
 export interface ExampleAppOptions {
   /** Origins of the frontends that may call this API. */
   readonly origins: readonly string[];
   /** Receives every refused CORS request (log it, count it). */
   readonly onRefused?: (refusal: CorsRefusal, req: IncomingMessage) => void;
+  /**
+   * Demo mode (the playground of `npm start`): record what corsgate decided, and why, for requests that carry
+   * `?trace=<id>`. Off unless given; corsgate itself never reveals its reasons to clients.
+   */
+  readonly demo?: DecisionLog;
 }
 
 interface Item {
@@ -19,9 +25,17 @@ interface Item {
   name: string;
 }
 
-export function createApp({ origins, onRefused }: ExampleAppOptions): express.Express {
+export function createApp({ origins, onRefused: logRefusal, demo }: ExampleAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  if (demo !== undefined) app.use(demo.middleware);
+  const onRefused =
+    demo === undefined
+      ? logRefusal
+      : (refusal: CorsRefusal, req: IncomingMessage): void => {
+          demo.onRefused(refusal, req);
+          logRefusal?.(refusal, req);
+        };
 
   // Credentials (the session cookie) only on the session routes, only for the listed origins.
   // corsgate refuses credentials: true together with origin '*' or origin: true at start-up.

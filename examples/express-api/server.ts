@@ -1,22 +1,45 @@
 /**
  * `npm start`: the example API on PORT (default 3000), allowing the origins in CORS_ORIGINS
- * (comma-separated; default: the local frontend on http://localhost:5173).
+ * (comma-separated; default: the local frontend on http://localhost:5173), and the CORS playground page on
+ * http://localhost:5173 (PLAYGROUND_PORT; an allowed origin by default) and http://127.0.0.1:5174
+ * (PLAYGROUND_REFUSED_PORT; a refused one). PLAYGROUND=off starts the API alone.
  */
 import { CorsConfigError } from 'corsgate';
-import { createApp } from './app.js';
+import { startExample } from './start.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const origins = (process.env.CORS_ORIGINS ?? 'http://localhost:5173')
   .split(',')
   .map((origin) => origin.trim())
   .filter((origin) => origin !== '');
+const withPlayground = !['off', '0', 'false'].includes((process.env.PLAYGROUND ?? '').toLowerCase());
 
-let app: ReturnType<typeof createApp>;
 try {
-  app = createApp({
+  const started = await startExample({
+    port,
     origins,
+    playground: withPlayground && {
+      port: Number(process.env.PLAYGROUND_PORT ?? 5173),
+      refusedPort: Number(process.env.PLAYGROUND_REFUSED_PORT ?? 5174),
+    },
     onRefused: (refusal) => console.warn(`cors refused: ${refusal.message}`),
   });
+  console.log(`corsgate example API on http://localhost:${port}`);
+  console.log(`allowed origins: ${origins.join(', ')}`);
+  console.log(`try: curl -i -H 'Origin: ${origins[0] ?? 'http://localhost:5173'}' http://localhost:${port}/api/data`);
+  if (started.playground !== undefined) {
+    const { allowed, refused } = started.playground;
+    const allowedNote = origins.includes(allowed)
+      ? 'an allowed origin: open this one'
+      : 'not in CORS_ORIGINS: refused too';
+    console.log(`playground: ${allowed}  (${allowedNote})`);
+    console.log(`            ${refused}  (the same page on a refused origin)`);
+  } else if (started.playgroundError !== undefined) {
+    const code = (started.playgroundError as NodeJS.ErrnoException).code;
+    console.warn(
+      `playground not started: ${code === 'EADDRINUSE' ? 'its port is in use; set PLAYGROUND_PORT and PLAYGROUND_REFUSED_PORT to free ports' : started.playgroundError.message}`,
+    );
+  }
 } catch (err) {
   if (err instanceof CorsConfigError) {
     console.error(
@@ -24,15 +47,7 @@ try {
     );
     process.exit(1);
   }
-  throw err;
-}
-
-const server = app.listen(port, () => {
-  console.log(`corsgate example API on http://localhost:${port}`);
-  console.log(`allowed origins: ${origins.join(', ')}`);
-  console.log(`try: curl -i -H 'Origin: ${origins[0] ?? 'http://localhost:5173'}' http://localhost:${port}/api/data`);
-});
-server.on('error', (err: NodeJS.ErrnoException) => {
-  console.error(err.code === 'EADDRINUSE' ? `Cannot start: port ${port} is in use; set PORT to another port.` : err);
+  const code = (err as NodeJS.ErrnoException).code;
+  console.error(code === 'EADDRINUSE' ? `Cannot start: port ${port} is in use; set PORT to another port.` : err);
   process.exit(1);
-});
+}

@@ -16,6 +16,7 @@ import type {
   HookHandlerDoneFunction,
 } from 'fastify';
 import { type CorsDecision, type CorsOptions, compile, decide, mergeVary } from '../core/index.js';
+import { DEBUG_ENABLED, logNodeDecision } from './debug-log.js';
 import { nodeCompileContext, readFacts } from './node-http.js';
 
 export type FastifyCorsOptions = CorsOptions<FastifyRequest>;
@@ -53,6 +54,7 @@ function corsgatePlugin(fastify: FastifyInstance, options: FastifyCorsOptions, d
 }
 
 function finish(reply: FastifyReply, decision: CorsDecision, next: HookHandlerDoneFunction): void {
+  if (DEBUG_ENABLED) logNodeDecision(reply.raw.req, decision);
   const headers = decision.headers;
   for (let i = 0; i < headers.length; i++) {
     const header = headers[i] as CorsDecision['headers'][number];

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompileContext, CorsDecision, RequestFacts } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
+import { DEBUG_ENABLED, logNodeDecision } from './debug-log.js';
 
 export function readFacts(req: IncomingMessage): RequestFacts {
   const h = req.headers;
@@ -20,6 +21,7 @@ export function readFacts(req: IncomingMessage): RequestFacts {
 }
 
 export function writeHeaders(res: ServerResponse, decision: CorsDecision): void {
+  if (DEBUG_ENABLED) logNodeDecision(res.req, decision);
   const headers = decision.headers;
   for (let i = 0; i < headers.length; i++) {
     const header = headers[i] as CorsDecision['headers'][number];

@@ -44,21 +44,34 @@ export function originMalformed(origin: string, preflight: boolean): CorsRefusal
   };
 }
 
+/** Methods that `fetch()` upper-cases; any other method reaches the server as the script wrote it. */
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+/**
+ * A request value for a one-line message: quoted when it is not a plain token (so control characters,
+ * quotes and spaces cannot forge log lines) and cut to a bounded length.
+ */
+export function showValue(value: string, max = 80): string {
+  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cut) ? cut : JSON.stringify(cut);
+}
+
 export function methodNotAllowed(method: string, origin: string): CorsRefusal {
-  return {
-    kind: 'method-not-allowed',
-    value: method,
-    origin,
-    preflight: true,
-    message: `Method ${method} is not allowed for ${origin}. If it should be, add "${method}" to the methods option (methods are case-sensitive).`,
-  };
+  const shown = showValue(method);
+  const upper = method.toUpperCase();
+  // fetch('…', { method: 'patch' }) sends "patch": only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased.
+  const message =
+    upper !== method && !NORMALIZED_METHODS.has(upper) && /^[A-Za-z]+$/.test(method)
+      ? `Method ${shown} is not allowed for ${origin}. fetch() sends "${method}" as written (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT): use method: '${upper}' in the client, or add "${method}" to the methods option (methods are case-sensitive).`
+      : `Method ${shown} is not allowed for ${origin}. If it should be, add ${JSON.stringify(method)} to the methods option (methods are case-sensitive).`;
+  return { kind: 'method-not-allowed', value: method, origin, preflight: true, message };
 }
 
 export function headerNotAllowed(name: string, origin: string, wildcard: boolean): CorsRefusal {
   const message =
     wildcard && name === 'authorization'
       ? `Request header authorization is not covered by allowedHeaders "*" (the Fetch Standard excludes it). List "Authorization" in allowedHeaders.`
-      : `Request header ${name} is not allowed for ${origin}. If it should be, add "${name}" to allowedHeaders.`;
+      : `Request header ${name} is not allowed for ${origin} (the preflight asked for it in Access-Control-Request-Headers). If it should be, add "${name}" to allowedHeaders.`;
   return { kind: 'header-not-allowed', value: name, origin, preflight: true, message };
 }
 
@@ -68,7 +81,7 @@ export function requestHeadersTooLarge(size: string, origin: string): CorsRefusa
     value: size,
     origin,
     preflight: true,
-    message: `Access-Control-Request-Headers is too large (${size}; the limit is ${MAX_REQUEST_HEADERS_LENGTH} characters and ${MAX_REQUEST_HEADER_NAMES} names). Send fewer custom headers.`,
+    message: `Access-Control-Request-Headers from ${origin} is too large (${size}; the limit is ${MAX_REQUEST_HEADERS_LENGTH} characters and ${MAX_REQUEST_HEADER_NAMES} names), so the preflight was refused. Send fewer custom request headers.`,
   };
 }
 
@@ -78,7 +91,7 @@ export function requestHeadersMalformed(name: string, origin: string): CorsRefus
     value: name,
     origin,
     preflight: true,
-    message: `Access-Control-Request-Headers contains ${JSON.stringify(name)}, which is not a header name; no browser sends it.`,
+    message: `Access-Control-Request-Headers from ${origin} contains ${JSON.stringify(name)}, which is not a header name; no browser sends it, so the preflight was refused.`,
   };
 }
 

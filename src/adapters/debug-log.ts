@@ -1,0 +1,79 @@
+/**
+ * `NODE_DEBUG=corsgate`: one line per CORS decision on stderr, through node's `util.debuglog`
+ * (no dependency, nothing sent to the client). When the variable does not name corsgate, `DEBUG_ENABLED`
+ * is false and adapters skip the call entirely: the per-request cost is one boolean test.
+ *
+ *   CORSGATE 4242: preflight PUT /api/items/1 origin=https://app.example.com allowed=false reason=method-not-allowed value=PUT: Method PUT is not allowed …
+ */
+import type { IncomingMessage } from 'node:http';
+import { debuglog } from 'node:util';
+import type { CorsDecision, RequestFacts } from '../core/index.js';
+
+const log = debuglog('corsgate');
+
+/** Read once at start-up: NODE_DEBUG is fixed for the life of the process. */
+export const DEBUG_ENABLED: boolean = log.enabled;
+
+/** A request value for the log: bare when it is a plain token or origin, otherwise JSON-quoted, and bounded. */
+function show(value: string): string {
+  const cut = value.length > 200 ? `${value.slice(0, 200)}…` : value;
+  return /^[\w!#$%&'*+\-.^`|~:/[\]]+$/.test(cut) ? cut : JSON.stringify(cut);
+}
+
+/** Formats the debug line for one decision (exported for tests; `logDecision` is what adapters call). */
+export function formatDecision(facts: RequestFacts, decision: CorsDecision, path?: string): string {
+  const parts: string[] = [decision.kind];
+  if (decision.kind === 'preflight') {
+    parts.push(show(facts.accessControlRequestMethod ?? ''));
+    if (facts.accessControlRequestHeaders !== undefined && facts.accessControlRequestHeaders !== '') {
+      parts.push(`headers=${show(facts.accessControlRequestHeaders)}`);
+    }
+  } else {
+    parts.push(show(facts.method));
+  }
+  if (path !== undefined) parts.splice(2, 0, show(path));
+  parts.push(`origin=${facts.origin === undefined ? '(none)' : show(facts.origin)}`);
+  parts.push(`allowed=${decision.allowed}`);
+  const refusal = decision.refusal;
+  if (refusal !== undefined) {
+    parts.push(`reason=${refusal.kind}`, `value=${show(refusal.value)}:`, refusal.message);
+  } else if (decision.kind !== 'not-cors') {
+    const allowOrigin = decision.headers.find((h) => h[0] === 'Access-Control-Allow-Origin');
+    if (allowOrigin !== undefined) parts.push(`allow-origin=${show(allowOrigin[1])}`);
+  }
+  if (decision.respond) parts.push(`answered=${decision.status}`);
+  return parts.join(' ');
+}
+
+/** Writes the debug line for one decision. Call only when `DEBUG_ENABLED`. */
+export function logDecision(facts: RequestFacts, decision: CorsDecision, path?: string): void {
+  log('%s', formatDecision(facts, decision, path));
+}
+
+/**
+ * Writes the debug line for a decision about a node:http request (Express, Connect, Koa, plain node:http:
+ * every adapter that writes through `writeHeaders`). Reads the request again, which only happens when
+ * debugging; call only when `DEBUG_ENABLED`.
+ */
+export function logNodeDecision(req: IncomingMessage | undefined, decision: CorsDecision): void {
+  if (req === undefined) {
+    logDecision({ method: '?', origin: undefined }, decision);
+    return;
+  }
+  const h = req.headers;
+  const facts: RequestFacts = {
+    method: req.method ?? 'GET',
+    origin: h.origin,
+    accessControlRequestMethod: h['access-control-request-method'] as string | undefined,
+    accessControlRequestHeaders: h['access-control-request-headers'] as string | undefined,
+  };
+  logDecision(facts, decision, pathOf(req));
+}
+
+/** The request path without its query string (which may hold secrets). */
+function pathOf(req: IncomingMessage): string | undefined {
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url;
+  if (url === undefined) return undefined;
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

@@ -1,0 +1,133 @@
+/** Text output of `corsgate check`: each step, the headers seen, each check, and the verdict. */
+import type { Check, Report, Step } from './report.js';
+
+export interface Style {
+  readonly pass: (s: string) => string;
+  readonly fail: (s: string) => string;
+  readonly warn: (s: string) => string;
+  readonly dim: (s: string) => string;
+  readonly bold: (s: string) => string;
+}
+
+const plain = (s: string): string => s;
+const sgr =
+  (open: number, close: number) =>
+  (s: string): string =>
+    `\u001b[${open}m${s}\u001b[${close}m`;
+
+export const NO_STYLE: Style = { pass: plain, fail: plain, warn: plain, dim: plain, bold: plain };
+export const COLOR_STYLE: Style = {
+  pass: sgr(32, 39),
+  fail: sgr(31, 39),
+  warn: sgr(33, 39),
+  dim: sgr(2, 22),
+  bold: sgr(1, 22),
+};
+
+/** Colour only on a terminal, and never when NO_COLOR is set to a non-empty value (https://no-color.org). */
+export function chooseStyle(isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>): Style {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return NO_STYLE;
+  return isTTY === true ? COLOR_STYLE : NO_STYLE;
+}
+
+/**
+ * Text from the server (header values, status text, messages quoting them) with control characters
+ * escaped, so a hostile server cannot move the cursor or recolour the terminal.
+ */
+export function safe(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    const control = (c < 0x20 && c !== 0x09) || (c >= 0x7f && c <= 0x9f);
+    out += control ? `\\x${c.toString(16).padStart(2, '0')}` : ch;
+  }
+  return out;
+}
+
+/** Response headers shown in the text output (all of them are in --json). */
+function shownResponseHeader(name: string): boolean {
+  return name.startsWith('access-control-') || name === 'vary' || name === 'location';
+}
+
+/** Hidden headers not worth mentioning in the text output (connection management, CORS itself). */
+const NOT_WORTH_EXPOSING: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'transfer-encoding', 'vary']);
+
+function mark(result: Check['result'] | Step['result'], style: Style): string {
+  switch (result) {
+    case 'passed':
+      return style.pass('✓');
+    case 'failed':
+      return style.fail('✗');
+    case 'warning':
+      return style.warn('!');
+    case 'skipped':
+      return style.dim('-');
+  }
+}
+
+function formatStep(step: Step, style: Style, lines: string[]): void {
+  const title = `${step.name === 'preflight' ? 'preflight' : 'actual request'}${step.hop > 0 ? ` (redirect ${step.hop})` : ''}`;
+  if (step.result === 'skipped') {
+    lines.push(
+      `${mark('skipped', style)} ${style.bold(title)}: not sent (a browser sends nothing more after a failed preflight)`,
+    );
+    return;
+  }
+  const req = step.request;
+  const res = step.response;
+  const status = res === undefined ? '' : ` → ${res.status}${res.statusText === '' ? '' : ` ${safe(res.statusText)}`}`;
+  lines.push(`${mark(step.result, style)} ${style.bold(title)}: ${req?.method ?? ''} ${req?.url ?? ''}${status}`);
+  for (const [name, value] of req?.headers ?? []) lines.push(style.dim(`    > ${name}: ${safe(value)}`));
+  const shown = (res?.headers ?? []).filter(([name]) => shownResponseHeader(name));
+  if (shown.length === 0) lines.push(style.dim('    < (no CORS response headers)'));
+  for (const [name, value] of shown) lines.push(style.dim(`    < ${name}: ${safe(value)}`));
+  for (const check of step.checks) {
+    lines.push(`    ${mark(check.result, style)} ${safe(check.message)}`);
+    if (check.result !== 'passed') {
+      if (check.rule !== undefined) lines.push(`        rule: ${safe(check.rule)}`);
+      if (check.fix !== undefined) lines.push(`        fix:  ${safe(check.fix)}`);
+    }
+  }
+  if (step.readableHeaders !== undefined && step.result === 'passed') {
+    const hidden = (step.hiddenHeaders ?? []).filter(
+      (n) => !n.startsWith('access-control-') && !NOT_WORTH_EXPOSING.has(n),
+    );
+    lines.push(
+      `    script can read: ${step.readableHeaders.length === 0 ? '(none)' : step.readableHeaders.join(', ')}`,
+    );
+    if (hidden.length > 0) {
+      lines.push(
+        style.dim(
+          `    hidden from script: ${hidden.join(', ')} (list them in Access-Control-Expose-Headers to expose them)`,
+        ),
+      );
+    }
+  }
+}
+
+export function formatReport(report: Report, style: Style): string {
+  const lines: string[] = [];
+  lines.push(
+    `${style.bold('corsgate check')} ${report.method} ${report.url}`,
+    `  from a page at ${report.origin}, ${report.credentials ? "with credentials: 'include'" : 'without credentials'}`,
+  );
+  if (report.ignoredHeaders.length > 0) {
+    lines.push(style.warn(`  ignored (browsers do not let script set them): ${report.ignoredHeaders.join(', ')}`));
+  }
+  lines.push('');
+  if (report.preflight.needed) {
+    lines.push('A browser sends a preflight first, because:');
+    for (const reason of report.preflight.reasons) lines.push(`  - ${reason}`);
+  } else {
+    lines.push('No preflight: the method and headers are CORS-safelisted.');
+  }
+  lines.push('');
+  for (const step of report.steps) formatStep(step, style, lines);
+  lines.push('');
+  lines.push(
+    report.verdict === 'allowed'
+      ? `${style.pass(style.bold('ALLOWED'))}: ${report.summary}`
+      : `${style.fail(style.bold('BLOCKED'))}: ${report.summary}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
