@@ -83,7 +83,15 @@ export interface DecisionCache {
    * reported to `onRefused` every time). A fixed number of slots, so it never grows with what is sent.
    */
   readonly refused: RefusedCache | undefined;
+  /**
+   * Origin-callback answers (a string, RegExp or list) compiled into rules, by the answer itself, so that
+   * a callback that keeps answering the same value does not re-validate it (Public Suffix List
+   * included) on every request. At most `MAX_CALLBACK_ANSWERS_CACHED` entries, emptied when full.
+   */
+  readonly callbackAnswers: Map<unknown, OriginRule> | undefined;
 }
+
+export const MAX_CALLBACK_ANSWERS_CACHED = 64;
 
 /** Slots of the refused-origin cache (a power of two). */
 export const MAX_REFUSED_CACHED = 256;
@@ -125,6 +133,7 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
       byOrigin: undefined,
       preflights: undefined,
       refused: undefined,
+      callbackAnswers: undefined,
     };
   }
   const anyOrigin = rule.kind === 'any' ? freeze(actualAllowed(policy, 'actual', '*')) : undefined;
@@ -150,7 +159,8 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
           decisions: new Array(MAX_REFUSED_CACHED).fill(undefined),
         }
       : undefined;
-  return { always: undefined, noOrigin, anyOrigin, byOrigin, preflights, refused };
+  const callbackAnswers = rule.kind === 'callback' ? new Map<unknown, OriginRule>() : undefined;
+  return { always: undefined, noOrigin, anyOrigin, byOrigin, preflights, refused, callbackAnswers };
 }
 
 /**
@@ -538,9 +548,17 @@ function interpretCallbackAnswer(
     }
     return '*';
   }
-  const problems: Parameters<typeof compileOriginRule>[2] = [];
-  const rule = compileOriginRule(answer, policy.originContext, problems, 'origin (callback answer)');
-  if (problems.length > 0) throw new CorsConfigError(problems);
+  const cache = policy.cache.callbackAnswers;
+  let rule = cache?.get(answer);
+  if (rule === undefined) {
+    const problems: Parameters<typeof compileOriginRule>[2] = [];
+    rule = compileOriginRule(answer, policy.originContext, problems, 'origin (callback answer)');
+    if (problems.length > 0) throw new CorsConfigError(problems);
+    if (cache !== undefined) {
+      if (cache.size >= MAX_CALLBACK_ANSWERS_CACHED) cache.clear();
+      cache.set(answer, rule);
+    }
+  }
   if (rule.kind === 'allowlist') return allowlistMatches(rule, origin) ? origin : false;
   return false;
 }

@@ -89,6 +89,33 @@ describe('cached decisions equal the full computation', () => {
     expect(decide(policy, { method: 'GET', origin: 'https://a.example.com' }, {})).toMatchObject({ allowed: true });
   });
 
+  it('origin-callback answers are compiled once per answer value, and the cache stays bounded', async () => {
+    const { MAX_CALLBACK_ANSWERS_CACHED } = await import('../../src/core/decide.js');
+    const answer = ['https://*.example.com', /^https:\/\/[a-z]+\.example\.org$/];
+    const policy = compile({ origin: (origin) => (origin?.endsWith('.net') ? `https://${origin.slice(8)}` : answer) });
+    for (let i = 0; i < 3; i++) {
+      expect(await decide(policy, { method: 'GET', origin: 'https://a.example.com' }, {})).toMatchObject({
+        allowed: true,
+      });
+      expect(await decide(policy, { method: 'GET', origin: 'https://a.example.org' }, {})).toMatchObject({
+        allowed: true,
+      });
+      expect(await decide(policy, { method: 'GET', origin: 'https://example.com' }, {})).toMatchObject({
+        allowed: false,
+      });
+    }
+    expect(policy.cache.callbackAnswers?.size).toBe(1);
+    for (let i = 0; i < MAX_CALLBACK_ANSWERS_CACHED * 2; i++) {
+      const origin = `https://h${i}.example.net`;
+      expect(await decide(policy, { method: 'GET', origin }, {})).toMatchObject({ allowed: true });
+      expect(policy.cache.callbackAnswers?.size).toBeLessThanOrEqual(MAX_CALLBACK_ANSWERS_CACHED);
+    }
+    // An invalid answer is refused every time (never cached).
+    const bad = compile({ origin: () => 'https://*.com' });
+    await expect(decide(bad, { method: 'GET', origin: 'https://a.com' }, {})).rejects.toThrow(/public suffix/);
+    await expect(decide(bad, { method: 'GET', origin: 'https://a.com' }, {})).rejects.toThrow(/public suffix/);
+  });
+
   it('a repeated preflight with different requested headers is decided afresh', () => {
     const policy = compile({ origin: ['https://a.example.com'], credentials: true });
     const ask = (headers: string) =>
