@@ -16,6 +16,7 @@ import {
   methodNotAllowed,
   originMalformed,
   originNotAllowed,
+  privateNetworkNotAllowed,
   requestHeadersMalformed,
   requestHeadersTooLarge,
 } from './refusal.js';
@@ -366,8 +367,24 @@ function refuse<Req>(
   return decision;
 }
 
+/** Policies whose onRefused has thrown (warned once each, so a broken logger cannot flood the warnings). */
+const onRefusedFailures = new WeakSet<object>();
+
+/**
+ * Tells the app about a refusal. A throwing `onRefused` (a logging bug) must not turn a request into a
+ * 500 nor change its answer: the error goes to the compile context's `warn` (a process warning on Node).
+ */
 function report<Req>(policy: CorsPolicy<Req>, facts: RequestFacts, refusal: CorsRefusal, req: Req): void {
-  if (policy.onRefused !== undefined && facts.secFetchSite !== 'same-origin') policy.onRefused(refusal, req);
+  if (policy.onRefused === undefined || facts.secFetchSite === 'same-origin') return;
+  try {
+    policy.onRefused(refusal, req);
+  } catch (err) {
+    if (onRefusedFailures.has(policy)) return;
+    onRefusedFailures.add(policy);
+    policy.originContext.warn(
+      `corsgate: onRefused threw (${err instanceof Error ? err.message : String(err)}); the request was answered as refused all the same. Fix the onRefused function.`,
+    );
+  }
 }
 
 function allow<Req>(
@@ -395,9 +412,10 @@ function allow<Req>(
   }
   const origin = facts.origin as string;
   const headers = withAllowOrigin(allowOrigin, policy.preflightHeaders) as Header[];
-  const refusal = checkPreflight(policy, facts, origin, headers);
-  if (policy.allowPrivateNetwork && facts.accessControlRequestPrivateNetwork === 'true') {
-    headers.push([ALLOW_PRIVATE_NETWORK, 'true']);
+  let refusal = checkPreflight(policy, facts, origin, headers);
+  if (facts.accessControlRequestPrivateNetwork === 'true') {
+    if (policy.allowPrivateNetwork) headers.push([ALLOW_PRIVATE_NETWORK, 'true']);
+    else refusal ??= privateNetworkNotAllowed(origin);
   }
   if (refusal !== undefined) {
     report(policy, facts, refusal, req);

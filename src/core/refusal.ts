@@ -11,7 +11,8 @@ export type RefusalKind =
   | 'header-not-allowed'
   | 'request-headers-too-large'
   | 'request-headers-malformed'
-  | 'credentials-not-allowed';
+  | 'credentials-not-allowed'
+  | 'private-network-not-allowed';
 
 export interface CorsRefusal {
   readonly kind: RefusalKind;
@@ -102,5 +103,15 @@ export function credentialsNotAllowed(origin: string): CorsRefusal {
     origin,
     preflight: false,
     message: `The request from ${origin} carries cookies (credentials: 'include') but credentials are not enabled, so the browser will block the response. Set credentials: true with specific origins, or send the request without credentials.`,
+  };
+}
+
+export function privateNetworkNotAllowed(origin: string): CorsRefusal {
+  return {
+    kind: 'private-network-not-allowed',
+    value: 'Access-Control-Request-Private-Network: true',
+    origin,
+    preflight: true,
+    message: `The preflight from ${origin} asks for Private Network Access (a public page calling a private or local address), which Chromium blocks unless the answer allows it. If this API should be reachable that way, set allowPrivateNetwork: true.`,
   };
 }

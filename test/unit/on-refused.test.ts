@@ -179,3 +179,53 @@ describe('showValue', () => {
     expect(showValue('x'.repeat(100))).toBe(`"${'x'.repeat(80)}…"`);
   });
 });
+
+describe('onRefused: isolation and Private Network Access', () => {
+  it('a throwing onRefused does not change the answer; it is reported once through warn', () => {
+    const warnings: string[] = [];
+    const policy = compile(
+      {
+        origin: ['https://app.example.com'],
+        onRefused: () => {
+          throw new Error('logger down');
+        },
+      },
+      { warn: (message) => warnings.push(message) },
+    );
+    for (let i = 0; i < 3; i++) {
+      const decision = decide(policy, { method: 'GET', origin: `https://evil${i}.example` }, undefined);
+      if (decision instanceof Promise) throw new Error('expected a synchronous decision');
+      expect(decision.allowed).toBe(false);
+      expect(decision.headers).toEqual([]);
+      expect(decision.refusal?.kind).toBe('origin-not-allowed');
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('onRefused threw (logger down)');
+  });
+
+  it('a Private Network Access preflight without allowPrivateNetwork is refused with private-network-not-allowed', () => {
+    const seen: CorsRefusal[] = [];
+    const facts = {
+      method: 'OPTIONS',
+      origin: 'https://app.example.com',
+      accessControlRequestMethod: 'GET',
+      accessControlRequestPrivateNetwork: 'true',
+    };
+    const off = decide(
+      compile({ origin: ['https://app.example.com'], onRefused: (r) => seen.push(r) }),
+      facts,
+      undefined,
+    );
+    if (off instanceof Promise) throw new Error('expected a synchronous decision');
+    expect(off.allowed).toBe(false);
+    expect(off.headers.map(([name]) => name)).not.toContain('Access-Control-Allow-Private-Network');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.kind).toBe('private-network-not-allowed');
+    expect(seen[0]?.message).toContain('allowPrivateNetwork: true');
+
+    const on = decide(compile({ origin: ['https://app.example.com'], allowPrivateNetwork: true }), facts, undefined);
+    if (on instanceof Promise) throw new Error('expected a synchronous decision');
+    expect(on.allowed).toBe(true);
+    expect(on.headers).toContainEqual(['Access-Control-Allow-Private-Network', 'true']);
+  });
+});
