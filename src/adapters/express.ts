@@ -4,7 +4,8 @@
  * Translation only: every CORS rule lives in `src/core/`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decideCachedFromHeaders, decideUncached } from '../core/decide.js';
+import { decideUncached } from '../core/decide.js';
+import { decideCachedFromHeaders } from '../core/decision-cache.js';
 import {
   type CorsDecision,
   type CorsOptions,

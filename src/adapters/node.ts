@@ -11,7 +11,8 @@
  * ```
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decideCachedFromHeaders, decideUncached } from '../core/decide.js';
+import { decideUncached } from '../core/decide.js';
+import { decideCachedFromHeaders } from '../core/decision-cache.js';
 import {
   type CallbackCorsOptions,
   type CorsDecision,

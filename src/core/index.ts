@@ -1,6 +1,7 @@
 /** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
 export { type ConfigProblem, CorsConfigError } from './config-error.js';
-export { type CorsDecision, CorsOriginTimeoutError, decide, type RequestFacts, type RequestKind } from './decide.js';
+export { decide } from './decide.js';
+export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
 export type { Header } from './header-names.js';
 export type {
   CallbackCorsOptions,
@@ -13,6 +14,7 @@ export type {
   StaticOrigin,
 } from './options.js';
 export { isSerializedOrigin } from './origin.js';
+export { CorsOriginTimeoutError } from './origin-callback.js';
 export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS, decidesAsynchronously } from './policy.js';
 export type { CorsRefusal, RefusalKind } from './refusal.js';
 export { mergeVary } from './vary.js';

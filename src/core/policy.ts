@@ -4,7 +4,7 @@
  * few header writes.
  */
 import { type ConfigProblem, CorsConfigError, show } from './config-error.js';
-import { buildDecisionCache, type DecisionCache } from './decide.js';
+import { buildDecisionCache, type DecisionCache } from './decision-cache.js';
 import {
   ALLOW_CREDENTIALS,
   ALLOW_HEADERS,

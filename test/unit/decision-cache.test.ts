@@ -1,6 +1,7 @@
 // The shared, precomputed decisions (decideCached) must be exactly what the full computation gives.
 import { describe, expect, it } from 'vitest';
-import { decide, decideCachedFromHeaders, decideUncached } from '../../src/core/decide.js';
+import { decide, decideUncached } from '../../src/core/decide.js';
+import { decideCachedFromHeaders } from '../../src/core/decision-cache.js';
 import { type CorsOptions, compile, type RequestFacts } from '../../src/core/index.js';
 
 const CONFIGS: CorsOptions[] = [
@@ -68,7 +69,7 @@ describe('cached decisions equal the full computation', () => {
   });
 
   it('refused origins: the same answer each time, the cache bounded whatever origins are sent', async () => {
-    const { MAX_REFUSED_CACHED } = await import('../../src/core/decide.js');
+    const { MAX_REFUSED_CACHED } = await import('../../src/core/decision-cache.js');
     const reported: unknown[] = [];
     const policy = compile({ origin: ['https://a.example.com'], onRefused: (r) => reported.push(r) });
     const first = decide(policy, { method: 'GET', origin: 'https://evil.example' }, {});
@@ -90,7 +91,7 @@ describe('cached decisions equal the full computation', () => {
   });
 
   it('origin-callback answers are compiled once per answer value, and the cache stays bounded', async () => {
-    const { MAX_CALLBACK_ANSWERS_CACHED } = await import('../../src/core/decide.js');
+    const { MAX_CALLBACK_ANSWERS_CACHED } = await import('../../src/core/origin-callback.js');
     const answer = ['https://*.example.com', /^https:\/\/[a-z]+\.example\.org$/];
     const policy = compile({ origin: (origin) => (origin?.endsWith('.net') ? `https://${origin.slice(8)}` : answer) });
     for (let i = 0; i < 3; i++) {
