@@ -6,7 +6,7 @@
  */
 import { type ConfigProblem, show } from './config-error.js';
 import type { OriginCallback, StaticOrigin } from './options.js';
-import { checkConfiguredOrigin, isLoopbackHost, parseOrigin } from './origin.js';
+import { checkConfiguredOrigin, isLoopbackHost, type ParsedOrigin, parseOrigin } from './origin.js';
 import {
   buildPatternTable,
   formatPattern,
@@ -103,14 +103,8 @@ function compilePattern(
     problems.push({ option, value: show(entry), ...pattern });
     return undefined;
   }
-  if (context.production && !context.allowInsecure && pattern.scheme === 'http' && !isLoopbackHost(pattern.host)) {
-    problems.push({
-      option,
-      value: show(entry),
-      problem:
-        'a plain-http origin pattern in production: anyone on the network path can inject script into those sites and use their access.',
-      fix: `serve the sites over HTTPS and write ${JSON.stringify(formatPattern({ ...pattern, scheme: 'https' }))}, or set dangerouslyAllowInsecureOrigins: true.`,
-    });
+  if (isInsecureInProduction(context, pattern.scheme, pattern.host)) {
+    problems.push(insecureProblem(option, entry, formatPattern({ ...pattern, scheme: 'https' })));
     return undefined;
   }
   return pattern;
@@ -149,18 +143,27 @@ function addExactOrigin(
     problems.push({ option, value: show(entry), ...problem });
     return false;
   }
-  const parsed = parseOrigin(entry);
-  if (context.production && !context.allowInsecure && parsed?.scheme === 'http' && !isLoopbackHost(parsed.host)) {
-    problems.push({
-      option,
-      value: show(entry),
-      problem:
-        'a plain-http origin in production: anyone on the network path can inject script into that site and use its access.',
-      fix: `serve the site over HTTPS and write "https://${parsed.host}${parsed.port ? `:${parsed.port}` : ''}", or set dangerouslyAllowInsecureOrigins: true.`,
-    });
+  const parsed = parseOrigin(entry) as ParsedOrigin;
+  if (isInsecureInProduction(context, parsed.scheme, parsed.host)) {
+    problems.push(insecureProblem(option, entry, formatPattern({ ...parsed, scheme: 'https' })));
     return false;
   }
   return true;
+}
+
+/** Plain http to a host other than this machine, compiled for production without the opt-in. */
+function isInsecureInProduction(context: OriginCompileContext, scheme: string, host: string): boolean {
+  return context.production && !context.allowInsecure && scheme === 'http' && !isLoopbackHost(host);
+}
+
+function insecureProblem(option: string, entry: string, httpsForm: string): ConfigProblem {
+  return {
+    option,
+    value: show(entry),
+    problem:
+      'a plain-http origin in production: anyone on the network path can inject script into that site and use its access.',
+    fix: `serve the site over HTTPS and write ${JSON.stringify(httpsForm)}, or set dangerouslyAllowInsecureOrigins: true.`,
+  };
 }
 
 function compileRegExp(pattern: RegExp, context: OriginCompileContext): RegExp {

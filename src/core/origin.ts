@@ -23,7 +23,6 @@ const HOST_CHAR = new Uint8Array(128);
 for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789-_') HOST_CHAR[c.charCodeAt(0)] = LABEL_CHAR;
 HOST_CHAR[46] = DOT;
 
-// Where the last successful `scanOrigin` found the parts (module state: the scan never allocates).
 /**
  * Where the last successful `scanOrigin` found the parts of its value: the scheme is [0, schemeEnd), the
  * host [schemeEnd + 3, hostEnd), the port a number, or -1 when absent. Valid until the next scan (the
