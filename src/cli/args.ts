@@ -1,5 +1,6 @@
 /** Command-line parsing for `corsgate check <url> --origin <origin> [options]`. */
 import { parseArgs } from 'node:util';
+import { DEFAULT_TIMEOUT } from './probe.js';
 
 export const USAGE = `Usage: corsgate check <url> --origin <origin> [options]
 
@@ -75,7 +76,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       message: '--origin is required: the origin of the calling page, e.g. --origin https://app.example.com',
     };
   }
-  let timeout = 10_000;
+  let timeout = DEFAULT_TIMEOUT;
   if (values.timeout !== undefined) {
     if (!/^\d+$/.test(values.timeout) || Number(values.timeout) <= 0) {
       return {

@@ -2,16 +2,17 @@
  * The Fetch Standard's rules that decide what a browser sends and what it accepts, as `fetch()` in a page
  * applies them (mode "cors"). Pure functions; the probe and the checks are built on them.
  */
+import { isLoopbackHost } from '../core/origin.js';
 
 /** `fetch()` upper-cases only these methods (Fetch Standard "normalize a method"); others are sent as written. */
-export const NORMALIZED_METHODS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+const NORMALIZED_METHODS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 /** CORS-safelisted methods: no preflight needed for the method, and always allowed by a preflight answer. */
 export const SAFELISTED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
 /** `fetch()` throws for these (compared case-insensitively). */
-export const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE', 'TRACK']);
+const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /** Response headers script can always read on a CORS response. */
-export const SAFELISTED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+const SAFELISTED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   'cache-control',
   'content-language',
   'content-length',
@@ -21,7 +22,7 @@ export const SAFELISTED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   'pragma',
 ]);
 /** Never readable by script, whatever Access-Control-Expose-Headers says. */
-export const FORBIDDEN_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['set-cookie', 'set-cookie2']);
+const FORBIDDEN_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['set-cookie', 'set-cookie2']);
 
 /** Request headers script cannot set: the browser silently drops them (it sets some of them itself). */
 const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
@@ -96,7 +97,7 @@ const SAFELISTED_CONTENT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** The essence (`type/subtype`, lower case) of a MIME type, or undefined when it does not parse. */
-export function mimeEssence(value: string): string | undefined {
+function mimeEssence(value: string): string | undefined {
   const semicolon = value.indexOf(';');
   const essence = (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
   const slash = essence.indexOf('/');
@@ -121,7 +122,7 @@ export function safelistedRequestHeader(name: string, value: string): HeaderVerd
   if (!known.includes(lower)) {
     return { safelisted: false, why: `${lower} is not a CORS-safelisted request header` };
   }
-  if (Buffer.byteLength(value) > 128) {
+  if (value.length > 128) {
     return { safelisted: false, why: `the ${lower} value is longer than 128 bytes` };
   }
   switch (lower) {
@@ -172,7 +173,7 @@ export function unsafeRequestHeaderNames(headers: readonly (readonly [string, st
     const verdict = safelistedRequestHeader(name, value);
     if (verdict.safelisted) {
       potentiallyUnsafe.push(name.toLowerCase());
-      safelistValueSize += Buffer.byteLength(value);
+      safelistValueSize += value.length;
     } else {
       unsafe.add(name.toLowerCase());
       reasons.push(verdict.why);
@@ -242,14 +243,7 @@ export function readableResponseHeaders(
 
 /** Sec-Fetch-* headers are sent only to potentially trustworthy URLs (https, and loopback over http). */
 export function isPotentiallyTrustworthy(url: URL): boolean {
-  if (url.protocol === 'https:' || url.protocol === 'wss:') return true;
-  const host = url.hostname;
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-  );
+  return url.protocol === 'https:' || isLoopbackHost(url.hostname);
 }
 
 /**

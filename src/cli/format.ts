@@ -15,8 +15,8 @@ const sgr =
   (s: string): string =>
     `\u001b[${open}m${s}\u001b[${close}m`;
 
-export const NO_STYLE: Style = { pass: plain, fail: plain, warn: plain, dim: plain, bold: plain };
-export const COLOR_STYLE: Style = {
+const NO_STYLE: Style = { pass: plain, fail: plain, warn: plain, dim: plain, bold: plain };
+const COLOR_STYLE: Style = {
   pass: sgr(32, 39),
   fail: sgr(31, 39),
   warn: sgr(33, 39),

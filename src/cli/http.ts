@@ -42,7 +42,7 @@ export class ProbeError extends Error {
 
 const TLS_CODES = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|HOSTNAME_MISMATCH)/;
 
-export function describeNetworkError(err: unknown, request: HttpRequest): ProbeError {
+function describeNetworkError(err: unknown, request: HttpRequest): ProbeError {
   const code = (err as { code?: unknown } | null)?.code;
   const sys = typeof code === 'string' ? code : '';
   const where = `${request.url.host}`;

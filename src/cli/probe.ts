@@ -8,7 +8,7 @@
  *   });
  *   report.verdict; // 'allowed' | 'blocked'
  */
-import { checkConfiguredOrigin, isSerializedOrigin } from '../core/origin.js';
+import { checkConfiguredOrigin } from '../core/origin.js';
 import {
   checkAllowCredentials,
   checkAllowHeaders,
@@ -55,6 +55,8 @@ export interface ProbeOptions {
 }
 
 export const DEFAULT_TIMEOUT = 10_000;
+/** The longest delay a timer can hold (2^31 - 1 ms, about 24.8 days); a larger one would fire at once. */
+export const MAX_TIMEOUT = 2_147_483_647;
 
 function usage(message: string): ProbeError {
   return new ProbeError('usage', message);
@@ -97,10 +99,10 @@ function prepare(target: string | URL, options: ProbeOptions): Prepared {
     throw usage(
       '--origin is required: the origin of the page making the request, e.g. --origin https://app.example.com',
     );
-  if (origin !== 'null' && !isSerializedOrigin(origin)) {
-    const problem = checkConfiguredOrigin(origin);
+  const originProblem = origin === 'null' ? undefined : checkConfiguredOrigin(origin);
+  if (originProblem !== undefined) {
     throw usage(
-      `--origin ${JSON.stringify(origin)} is not an origin as browsers send it${problem === undefined ? '' : `: ${problem.problem} Fix: ${problem.fix}`}`,
+      `--origin ${JSON.stringify(origin)} is not an origin as browsers send it: ${originProblem.problem} Fix: ${originProblem.fix}`,
     );
   }
 
@@ -111,7 +113,9 @@ function prepare(target: string | URL, options: ProbeOptions): Prepared {
 
   const credentials = options.credentials === true;
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-  if (!Number.isFinite(timeout) || timeout <= 0) throw usage('--timeout must be a positive number of milliseconds.');
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMEOUT) {
+    throw usage(`--timeout must be a positive number of milliseconds, at most ${MAX_TIMEOUT}.`);
+  }
 
   const given =
     options.headers === undefined
@@ -128,6 +132,10 @@ function prepare(target: string | URL, options: ProbeOptions): Prepared {
     // fetch() strips leading and trailing HTTP whitespace from values, and refuses CR, LF and NUL.
     const value = rawValue.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
     if (/[\0\r\n]/.test(value)) throw usage(`the value of header ${name} contains a line break or NUL.`);
+    // fetch() refuses characters above U+00FF (a header value is bytes, one per character); node cannot send them.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw usage(`the value of header ${name} has a character that is not a single byte (above U+00FF or a control).`);
+    }
     if (name.toLowerCase() === 'cookie') {
       if (!credentials) {
         throw usage(
@@ -239,7 +247,8 @@ export async function probe(target: string | URL, options: ProbeOptions): Promis
     // The given cookies stand for the browser's cookies for the URL checked: they go to that host only.
     if (p.cookie !== undefined && hop.url.host === p.url.host) headers.push(['Cookie', p.cookie]);
     if (hop.method === 'POST' || hop.method === 'PUT') headers.push(['Content-Length', '0']);
-    headers.push(['User-Agent', p.userAgent], ...fetchMetadata(p, hop.url, hop.tainted));
+    if (!hop.combined.some(([name]) => name.toLowerCase() === 'user-agent')) headers.push(['User-Agent', p.userAgent]);
+    headers.push(...fetchMetadata(p, hop.url, hop.tainted));
     const request: ExchangeRequest = { method: hop.method, url: hop.url.href, headers };
     const response = toExchange(await send({ method: hop.method, url: hop.url, headers, timeout: p.timeout }));
 

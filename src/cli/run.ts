@@ -13,9 +13,9 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-export const EXIT_ALLOWED = 0;
-export const EXIT_BLOCKED = 1;
-export const EXIT_ERROR = 2;
+const EXIT_ALLOWED = 0;
+const EXIT_BLOCKED = 1;
+const EXIT_ERROR = 2;
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const args = parseCliArgs(argv);

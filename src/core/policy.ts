@@ -17,7 +17,7 @@ import {
 import { type CorsOptions, OPTION_NAMES } from './options.js';
 import { compileOriginRule, type OriginCompileContext, type OriginRule } from './origin-rule.js';
 import type { CorsRefusal } from './refusal.js';
-import { isToken, splitNameList } from './tokens.js';
+import { isToken, NORMALIZED_METHODS, splitNameList } from './tokens.js';
 
 export interface CompileContext {
   /** Compile for production: plain-http origins other than localhost are refused. Adapters pass NODE_ENV === 'production'. */
@@ -60,9 +60,6 @@ export interface CorsPolicy<Req = unknown> {
 export const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 export const DEFAULT_PREFLIGHT_STATUS = 204;
 export const DEFAULT_ORIGIN_CALLBACK_TIMEOUT = 10_000;
-
-/** Methods that `fetch()` upper-cases; any other method is compared case-sensitively. */
-const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 
 const defaultWarn = (message: string): void => {
   console.warn(message);

@@ -2,7 +2,7 @@
  * Why a browser will block a request: a machine-readable kind, the offending value, and a one-line
  * message that says how to fix it. Built only for refused requests; never sent to the client by corsgate.
  */
-import { MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH } from './tokens.js';
+import { MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, NORMALIZED_METHODS } from './tokens.js';
 
 export type RefusalKind =
   | 'origin-not-allowed'
@@ -44,9 +44,6 @@ export function originMalformed(origin: string, preflight: boolean): CorsRefusal
     message: `Origin ${shown} is not a serialized origin (scheme://host[:port]); no browser sends it, so the request was refused.`,
   };
 }
-
-/** Methods that `fetch()` upper-cases; any other method reaches the server as the script wrote it. */
-const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 
 /**
  * A request value for a one-line message: quoted when it is not a plain token (so control characters,

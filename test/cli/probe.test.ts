@@ -381,6 +381,25 @@ describe('the request line', () => {
   });
 });
 
+describe('author headers', () => {
+  it('a User-Agent given with -H is the one sent on the actual request', async () => {
+    const agents: (string | undefined)[] = [];
+    const server = await listen((req, res) => {
+      agents.push(req.headers['user-agent']);
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Access-Control-Allow-Headers', 'user-agent');
+      res.end();
+    });
+    try {
+      const report = await probe(server.url, { origin: ORIGIN, headers: { 'User-Agent': 'mine/1.0' } });
+      expect(report.verdict).toBe('allowed');
+      expect(agents.at(-1)).toBe('mine/1.0');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('probe errors', () => {
   it('connection refused', async () => {
     const port = await freePort();
@@ -428,6 +447,8 @@ describe('probe errors', () => {
     [{ origin: ORIGIN, method: 'TRACE' }, 'fetch() refuses the method TRACE'],
     [{ origin: ORIGIN, method: 'GE T' }, 'not a valid method name'],
     [{ origin: ORIGIN, headers: { Cookie: 'a=1' } }, 'a Cookie header needs --credentials'],
+    [{ origin: ORIGIN, headers: { 'X-Price': '5 €' } }, 'not a single byte'],
+    [{ origin: ORIGIN, timeout: 3_000_000_000 }, 'at most 2147483647'],
   ] as [ProbeOptions, string][])('usage error for %j', async (options, text) => {
     await expect(probe('http://127.0.0.1:1/', options)).rejects.toMatchObject({
       code: 'usage',
