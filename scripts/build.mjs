@@ -5,8 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
+// Paths below are relative to the repository root, wherever the script is run from.
+process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 const tsc = require.resolve('typescript/bin/tsc');
 
 rmSync('dist', { recursive: true, force: true });

@@ -5,7 +5,6 @@
  *
  *   CORSGATE 4242: preflight PUT /api/items/1 origin=https://app.example.com allowed=false reason=method-not-allowed value=PUT: Method PUT is not allowed …
  */
-import type { IncomingMessage } from 'node:http';
 import { debuglog } from 'node:util';
 import type { CorsDecision, RequestFacts } from '../core/index.js';
 
@@ -48,32 +47,4 @@ export function formatDecision(facts: RequestFacts, decision: CorsDecision, path
 /** Writes the debug line for one decision. Call only when `DEBUG_ENABLED`. */
 export function logDecision(facts: RequestFacts, decision: CorsDecision, path?: string): void {
   log('%s', formatDecision(facts, decision, path));
-}
-
-/**
- * Writes the debug line for a decision about a node:http request (Express, Connect, Koa, plain node:http:
- * every adapter that writes through `writeHeaders`). Reads the request again, which only happens when
- * debugging; call only when `DEBUG_ENABLED`.
- */
-export function logNodeDecision(req: IncomingMessage | undefined, decision: CorsDecision): void {
-  if (req === undefined) {
-    logDecision({ method: '?', origin: undefined }, decision);
-    return;
-  }
-  const h = req.headers;
-  const facts: RequestFacts = {
-    method: req.method ?? 'GET',
-    origin: h.origin,
-    accessControlRequestMethod: h['access-control-request-method'] as string | undefined,
-    accessControlRequestHeaders: h['access-control-request-headers'] as string | undefined,
-  };
-  logDecision(facts, decision, pathOf(req));
-}
-
-/** The request path without its query string (which may hold secrets). */
-function pathOf(req: IncomingMessage): string | undefined {
-  const url = (req as { originalUrl?: string }).originalUrl ?? req.url;
-  if (url === undefined) return undefined;
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
 }

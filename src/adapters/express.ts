@@ -4,17 +4,15 @@
  * Translation only: every CORS rule lives in `src/core/`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decideUncached } from '../core/decide.js';
-import { decideCachedFromHeaders } from '../core/decision-cache.js';
 import {
   type CorsDecision,
   type CorsOptions,
   type CorsOptionsDelegate,
   type CorsPolicy,
   compile,
-  decide,
 } from '../core/index.js';
-import { endPreflight, nodeCompileContext, readFacts, writeHeaders } from './node-http.js';
+import { createPolicyCache } from '../core/policy-cache.js';
+import { decideNode, nodeCompileContext, writeDecision } from './node-http.js';
 
 export type NextFunction = (err?: unknown) => void;
 export type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
@@ -23,32 +21,21 @@ export type ExpressCorsOptionsDelegate = CorsOptionsDelegate<IncomingMessage>;
 
 /**
  * Creates the middleware. Options are validated now: a dangerous or malformed configuration throws a
- * `CorsConfigError` at start-up. With a delegate, options are validated when first seen (and cached per
- * options object); an invalid one fails that request through `next(err)`.
+ * `CorsConfigError` at start-up. With a delegate, options are validated when first seen (and kept per
+ * options contents); an invalid one fails that request through `next(err)`.
  */
 export function cors(options?: ExpressCorsOptions | ExpressCorsOptionsDelegate | null): CorsMiddleware {
   if (typeof options === 'function') return delegatingMiddleware(options);
   const policy = compile(options, nodeCompileContext);
-  const shared = policy as CorsPolicy<never>;
   return function corsgate(req, res, next) {
-    // Common cases (no Origin, an allowed exact origin, `*`, a repeated preflight): a decision shared
-    // between requests, no facts object.
-    const cached = decideCachedFromHeaders(shared, req.method, req.headers);
-    if (cached === undefined) run(policy, req, res, next, true);
-    else finish(res, cached, next);
+    run(policy, req, res, next);
   };
 }
 
-function run(
-  policy: CorsPolicy<IncomingMessage>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: NextFunction,
-  cacheTried = false,
-): void {
+function run(policy: CorsPolicy<IncomingMessage>, req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
   let decision: CorsDecision | Promise<CorsDecision>;
   try {
-    decision = cacheTried ? decideUncached(policy, readFacts(req), req) : decide(policy, readFacts(req), req);
+    decision = decideNode(policy, req, req);
   } catch (err) {
     next(err);
     return;
@@ -64,31 +51,18 @@ function run(
 }
 
 function finish(res: ServerResponse, decision: CorsDecision, next: NextFunction): void {
+  let answered: boolean;
   try {
-    writeHeaders(res, decision);
+    answered = writeDecision(res, decision);
   } catch (err) {
     next(err);
     return;
   }
-  if (decision.respond) endPreflight(res, decision.status);
-  else next();
+  if (!answered) next();
 }
 
 function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddleware {
-  const policies = new WeakMap<object, CorsPolicy<IncomingMessage>>();
-  let defaultPolicy: CorsPolicy<IncomingMessage> | undefined;
-  const policyFor = (options: ExpressCorsOptions | undefined | null): CorsPolicy<IncomingMessage> => {
-    if (options === undefined || options === null) {
-      defaultPolicy ??= compile<IncomingMessage>(undefined, nodeCompileContext);
-      return defaultPolicy;
-    }
-    let policy = policies.get(options);
-    if (policy === undefined) {
-      policy = compile(options, nodeCompileContext);
-      policies.set(options, policy);
-    }
-    return policy;
-  };
+  const policyFor = createPolicyCache<IncomingMessage>(nodeCompileContext);
 
   return function corsgateDelegate(req, res, next) {
     let called = false;
@@ -121,6 +95,8 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
         }
       }
     } catch (err) {
+      // An error thrown after the options were delivered belongs to whatever ran next, not to the delegate.
+      if (called) throw err;
       withOptions(err);
     }
   };

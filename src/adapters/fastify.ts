@@ -15,9 +15,9 @@ import type {
   FastifyRequest,
   HookHandlerDoneFunction,
 } from 'fastify';
-import { type CorsDecision, type CorsOptions, compile, decide, mergeVary } from '../core/index.js';
-import { DEBUG_ENABLED, logNodeDecision } from './debug-log.js';
-import { nodeCompileContext, readFacts } from './node-http.js';
+import { type CorsDecision, type CorsOptions, compile } from '../core/index.js';
+import { DEBUG_ENABLED } from './debug-log.js';
+import { decideNode, logNodeDecision, mergedVary, nodeCompileContext } from './node-http.js';
 
 export type FastifyCorsOptions = CorsOptions<FastifyRequest>;
 
@@ -39,7 +39,7 @@ function corsgatePlugin(fastify: FastifyInstance, options: FastifyCorsOptions, d
   fastify.addHook(
     'onRequest',
     function corsgateOnRequest(request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void {
-      const pending = decide(policy, readFacts(request.raw), request);
+      const pending = decideNode(policy, request.raw, request);
       if (pending instanceof Promise) {
         pending.then(
           (decision) => finish(reply, decision, next),
@@ -60,12 +60,7 @@ function finish(reply: FastifyReply, decision: CorsDecision, next: HookHandlerDo
     const header = headers[i] as CorsDecision['headers'][number];
     reply.header(header[0], header[1]);
   }
-  if (decision.vary !== undefined) {
-    const existing = reply.getHeader('vary');
-    const current =
-      existing === undefined ? undefined : Array.isArray(existing) ? existing.join(', ') : String(existing);
-    reply.header('vary', mergeVary(current, decision.vary));
-  }
+  if (decision.vary !== undefined) reply.header('vary', mergedVary(reply.getHeader('vary'), decision.vary));
   if (decision.respond) reply.code(decision.status).send();
   else next();
 }

@@ -42,7 +42,7 @@ export function readRequestFacts(request: Request): RequestFacts {
 }
 
 /** Sets the decision's headers and appends its `Vary` names to the existing `Vary`. Throws a TypeError on immutable headers. */
-export function writeDecisionHeaders(headers: Headers, decision: CorsDecision): void {
+function writeDecisionHeaders(headers: Headers, decision: CorsDecision): void {
   const list = decision.headers;
   for (let i = 0; i < list.length; i++) {
     const header = list[i] as CorsDecision['headers'][number];
@@ -63,6 +63,8 @@ export function applyDecision(response: Response, decision: CorsDecision): Respo
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
   }
+  // A network error (`Response.error()`, status 0) cannot be copied and is never readable by script anyway.
+  if (response.type === 'error') return response;
   const copy = new Response(response.body, {
     status: response.status,
     statusText: response.statusText,

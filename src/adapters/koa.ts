@@ -4,15 +4,15 @@
  * An origin callback's error is thrown, so it reaches Koa's error handling (a 500 by default).
  */
 import type { Context, Middleware } from 'koa';
-import { type CorsDecision, type CorsOptions, compile, decide } from '../core/index.js';
-import { nodeCompileContext, readFacts, writeHeaders } from './node-http.js';
+import { type CorsDecision, type CorsOptions, compile } from '../core/index.js';
+import { decideNode, nodeCompileContext, writeHeaders } from './node-http.js';
 
 export type KoaCorsOptions = CorsOptions<Context>;
 
 export function cors(options?: KoaCorsOptions | null): Middleware {
   const policy = compile(options, nodeCompileContext);
   return async function corsgate(ctx, next) {
-    const pending = decide(policy, readFacts(ctx.req), ctx);
+    const pending = decideNode(policy, ctx.req, ctx);
     const decision = pending instanceof Promise ? await pending : pending;
     writeHeaders(ctx.res, decision);
     if (decision.respond) {

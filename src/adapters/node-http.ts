@@ -1,11 +1,14 @@
 /**
- * Translation between Node's `IncomingMessage`/`ServerResponse` and the core: read the request facts,
- * write a decision's headers. Shared by the Express/Connect middleware and the plain node:http handler.
+ * Translation between Node's `IncomingMessage`/`ServerResponse` and the core: decide for a request
+ * (the shared-decision fast path first), write a decision's headers, answer a preflight. Shared by the
+ * Express/Connect middleware, the plain node:http handler, Koa and Fastify.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CompileContext, CorsDecision, RequestFacts } from '../core/index.js';
+import { decideUncached } from '../core/decide.js';
+import { decideCachedFromHeaders } from '../core/decision-cache.js';
+import type { CompileContext, CorsDecision, CorsPolicy, RequestFacts } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
-import { DEBUG_ENABLED, logNodeDecision } from './debug-log.js';
+import { DEBUG_ENABLED, logDecision } from './debug-log.js';
 
 export function readFacts(req: IncomingMessage): RequestFacts {
   const h = req.headers;
@@ -20,6 +23,27 @@ export function readFacts(req: IncomingMessage): RequestFacts {
   };
 }
 
+/**
+ * The decision for a node:http request: a decision shared between requests when the policy's cache has
+ * one (no facts object is built), else the full computation. `context` is what `onRefused` receives.
+ */
+export function decideNode<Ctx>(
+  policy: CorsPolicy<Ctx>,
+  req: IncomingMessage,
+  context: Ctx,
+): CorsDecision | Promise<CorsDecision> {
+  return (
+    decideCachedFromHeaders(policy as CorsPolicy<never>, req.method, req.headers) ??
+    decideUncached(policy, readFacts(req), context)
+  );
+}
+
+/** The `Vary` value after adding `names` to what the response has (usually nothing yet: then `names`, built at start-up). */
+export function mergedVary(existing: string | number | readonly string[] | undefined, names: string): string {
+  if (existing === undefined) return names;
+  return mergeVary(Array.isArray(existing) ? existing.join(', ') : String(existing), names);
+}
+
 export function writeHeaders(res: ServerResponse, decision: CorsDecision): void {
   if (DEBUG_ENABLED) logNodeDecision(res.req, decision);
   const headers = decision.headers;
@@ -27,28 +51,34 @@ export function writeHeaders(res: ServerResponse, decision: CorsDecision): void 
     const header = headers[i] as CorsDecision['headers'][number];
     res.setHeader(header[0], header[1]);
   }
-  const vary = decision.vary;
-  if (vary !== undefined) {
-    const existing = res.getHeader('Vary');
-    // Usually nothing has set Vary yet: then the names are the value, as computed at start-up.
-    res.setHeader('Vary', existing === undefined ? vary : mergeVary(varyString(existing), vary));
-  }
+  if (decision.vary !== undefined) res.setHeader('Vary', mergedVary(res.getHeader('Vary'), decision.vary));
 }
 
-export function appendVary(res: ServerResponse, names: string): void {
-  const existing = res.getHeader('Vary');
-  res.setHeader('Vary', mergeVary(existing === undefined ? undefined : varyString(existing), names));
-}
-
-function varyString(existing: string | number | readonly string[]): string {
-  return Array.isArray(existing) ? existing.join(', ') : String(existing);
-}
-
-/** Ends a preflight that the middleware answers itself. */
-export function endPreflight(res: ServerResponse, status: number): void {
-  res.statusCode = status;
+/** Writes the decision; when it answers a preflight, ends the response and returns true. */
+export function writeDecision(res: ServerResponse, decision: CorsDecision): boolean {
+  writeHeaders(res, decision);
+  if (!decision.respond) return false;
+  res.statusCode = decision.status;
   res.setHeader('Content-Length', '0');
   res.end();
+  return true;
+}
+
+/**
+ * The debug line for a decision about a node:http request. Reads the request again, which only happens
+ * when debugging; call only when `DEBUG_ENABLED`.
+ */
+export function logNodeDecision(req: IncomingMessage | undefined, decision: CorsDecision): void {
+  if (req === undefined) logDecision({ method: '?', origin: undefined }, decision);
+  else logDecision(readFacts(req), decision, pathOf(req));
+}
+
+/** The request path without its query string (which may hold secrets). */
+function pathOf(req: IncomingMessage): string | undefined {
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url;
+  if (url === undefined) return undefined;
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }
 
 const warned = new Set<string>();

@@ -11,19 +11,15 @@
  * ```
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decideUncached } from '../core/decide.js';
-import { decideCachedFromHeaders } from '../core/decision-cache.js';
 import {
   type CallbackCorsOptions,
   type CorsDecision,
   type CorsOptions,
-  type CorsPolicy,
   compile,
-  decide,
   decidesAsynchronously,
   type StaticCorsOptions,
 } from '../core/index.js';
-import { endPreflight, nodeCompileContext, readFacts, writeHeaders } from './node-http.js';
+import { decideNode, nodeCompileContext, writeDecision } from './node-http.js';
 
 export type NodeCorsOptions = CorsOptions<IncomingMessage>;
 
@@ -52,22 +48,13 @@ export function createCorsHandler(options?: NodeCorsOptions | null): CorsHandler
   const policy = compile(options, nodeCompileContext);
   if (decidesAsynchronously(policy)) {
     return async function corsgateAsync(req, res) {
-      return finish(res, await decide(policy, readFacts(req), req));
+      return writeDecision(res, await decideNode(policy, req, req));
     };
   }
-  const shared = policy as CorsPolicy<never>;
   return function corsgate(req, res) {
-    // Common cases: a decision shared between requests, without building the facts object.
-    const cached = decideCachedFromHeaders(shared, req.method, req.headers);
-    return finish(res, cached ?? (decideUncached(policy, readFacts(req), req) as CorsDecision));
+    // A fixed origin setting: the decision is never a Promise.
+    return writeDecision(res, decideNode(policy, req, req) as CorsDecision);
   };
-}
-
-function finish(res: ServerResponse, decision: CorsDecision): boolean {
-  writeHeaders(res, decision);
-  if (!decision.respond) return false;
-  endPreflight(res, decision.status);
-  return true;
 }
 
 export type { CorsDecision } from '../core/index.js';

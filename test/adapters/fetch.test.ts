@@ -49,6 +49,12 @@ describe('withCors: responses whose headers are immutable', () => {
     }
   });
 
+  it('passes a network error (Response.error()) through instead of throwing', async () => {
+    const handler = withCors(() => Response.error(), { origin: [ORIGIN] });
+    const response = await handler(request({ headers: { Origin: ORIGIN } }));
+    expect(response.type).toBe('error');
+  });
+
   it('changes a mutable response in place', async () => {
     const original = new Response('ok');
     const handler = withCors(() => original, { origin: [ORIGIN] });

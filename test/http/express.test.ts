@@ -226,6 +226,20 @@ describe.each(frameworks)('$name', ({ express, everyPath }) => {
     });
   });
 
+  it('an error thrown after the delegate answered is not swallowed', () => {
+    const middleware = cors((_req, cb) => {
+      cb(null, { origin: [A] });
+      throw new Error('after the callback');
+    });
+    const next = vi.fn((err?: unknown) => {
+      if (err === undefined) throw new Error('thrown by the next handler');
+    });
+    const req = { method: 'GET', headers: { origin: A }, url: '/x' } as never;
+    const res = { setHeader: vi.fn(), getHeader: vi.fn(), req } as never;
+    expect(() => middleware(req, res, next)).toThrow('thrown by the next handler');
+    expect(next).toHaveBeenCalledTimes(1);
+  });
+
   it('delegate errors and invalid delegate options reach the error handler', async () => {
     const port = await start((app) => {
       app.get(
