@@ -6,39 +6,18 @@
 import type { CompileContext, CorsDecision, RequestFacts } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
 
-/**
- * The request facts, read from `request.headers` only when the core asks for them: `Headers.get` is not
- * free, and most requests need only the method and `Origin`.
- */
-class FetchRequestFacts implements RequestFacts {
-  readonly method: string;
-  readonly origin: string | undefined;
-  readonly #headers: Headers;
-
-  constructor(request: Request) {
-    this.#headers = request.headers;
-    this.method = request.method;
-    this.origin = this.#headers.get('origin') ?? undefined;
-  }
-  get accessControlRequestMethod(): string | undefined {
-    return this.#headers.get('access-control-request-method') ?? undefined;
-  }
-  get accessControlRequestHeaders(): string | undefined {
-    return this.#headers.get('access-control-request-headers') ?? undefined;
-  }
-  get accessControlRequestPrivateNetwork(): string | undefined {
-    return this.#headers.get('access-control-request-private-network') ?? undefined;
-  }
-  get hasCookie(): boolean {
-    return this.#headers.has('cookie');
-  }
-  get secFetchSite(): string | undefined {
-    return this.#headers.get('sec-fetch-site') ?? undefined;
-  }
-}
-
+/** The request facts, read once from `request.headers` (the core may consult a fact more than once). */
 export function readRequestFacts(request: Request): RequestFacts {
-  return new FetchRequestFacts(request);
+  const headers = request.headers;
+  return {
+    method: request.method,
+    origin: headers.get('origin') ?? undefined,
+    accessControlRequestMethod: headers.get('access-control-request-method') ?? undefined,
+    accessControlRequestHeaders: headers.get('access-control-request-headers') ?? undefined,
+    accessControlRequestPrivateNetwork: headers.get('access-control-request-private-network') ?? undefined,
+    hasCookie: headers.has('cookie'),
+    secFetchSite: headers.get('sec-fetch-site') ?? undefined,
+  };
 }
 
 /** Sets the decision's headers and appends its `Vary` names to the existing `Vary`. Throws a TypeError on immutable headers. */
