@@ -7,7 +7,19 @@
 import { CorsConfigError } from 'corsgate';
 import { startExample } from './start.js';
 
-const port = Number(process.env.PORT ?? 3000);
+/** A port from the environment, or a clear message and exit: `PORT=abc` must not end in a stack trace. */
+function portFrom(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`Cannot start: ${name}=${JSON.stringify(text)} is not a port; use a whole number from 0 to 65535.`);
+    process.exit(1);
+  }
+  return value;
+}
+
+const port = portFrom('PORT', 3000);
 const origins = (process.env.CORS_ORIGINS ?? 'http://localhost:5173')
   .split(',')
   .map((origin) => origin.trim())
@@ -19,8 +31,8 @@ try {
     port,
     origins,
     playground: withPlayground && {
-      port: Number(process.env.PLAYGROUND_PORT ?? 5173),
-      refusedPort: Number(process.env.PLAYGROUND_REFUSED_PORT ?? 5174),
+      port: portFrom('PLAYGROUND_PORT', 5173),
+      refusedPort: portFrom('PLAYGROUND_REFUSED_PORT', 5174),
     },
     onRefused: (refusal) => console.warn(`cors refused: ${refusal.message}`),
   });
