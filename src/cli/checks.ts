@@ -2,7 +2,7 @@
  * The browser's checks of a response (Fetch Standard "CORS check" and "CORS-preflight fetch"), each
  * turned into a `Check` with the values seen and, on failure, the rule broken and the fix.
  */
-import { parseTokenList, readableResponseHeaders, SAFELISTED_METHODS } from './fetch-rules.js';
+import { parseTokenList, SAFELISTED_METHODS } from './fetch-rules.js';
 import type { Check, ExchangeResponse } from './report.js';
 
 /** All values of a response header, in order (names are lower-cased in responses). */
@@ -262,10 +262,4 @@ export function checkVaryOrigin(response: ExchangeResponse): Check | undefined {
     rule: 'A response whose CORS headers depend on Origin must say Vary: Origin, or a shared cache may serve it to another origin.',
     fix: 'add Origin to Vary (corsgate does this itself).',
   };
-}
-
-/** The response headers script can read on the actual response. */
-export function readable(response: ExchangeResponse, credentials: boolean): { readable: string[]; hidden: string[] } {
-  const names = [...new Set(response.headers.map(([n]) => n))];
-  return readableResponseHeaders(names, headerValues(response, 'access-control-expose-headers'), credentials);
 }

@@ -189,8 +189,8 @@ export function unsafeRequestHeaderNames(headers: readonly (readonly [string, st
 export interface PreflightNeed {
   readonly needed: boolean;
   readonly reasons: readonly string[];
-  /** Value of Access-Control-Request-Headers, '' when none. */
-  readonly requestHeaders: string;
+  /** The CORS-unsafe header names (lower-case, sorted): joined with "," they are Access-Control-Request-Headers. */
+  readonly requestHeaders: readonly string[];
 }
 
 /** Would `fetch()` send a CORS-preflight request first? */
@@ -199,7 +199,7 @@ export function needsPreflight(method: string, headers: readonly (readonly [stri
   if (!SAFELISTED_METHODS.has(method)) reasons.push(`method ${method} is not CORS-safelisted (GET, HEAD, POST)`);
   const unsafe = unsafeRequestHeaderNames(headers);
   reasons.push(...unsafe.reasons);
-  return { needed: reasons.length > 0, reasons, requestHeaders: unsafe.names.join(',') };
+  return { needed: reasons.length > 0, reasons, requestHeaders: unsafe.names };
 }
 
 /**
@@ -221,19 +221,23 @@ export function parseTokenList(values: readonly string[] | undefined): string[] 
   return out;
 }
 
-/** Response header names script may read, given the response's header names and Access-Control-Expose-Headers. */
+/**
+ * The response header names (lower-case, each once, in order) script may read. On a same-origin response
+ * (tainting `basic`) that is every header but Set-Cookie; on a CORS response, the safelisted ones and those
+ * Access-Control-Expose-Headers lists (`*` counts only without credentials), never Set-Cookie.
+ */
 export function readableResponseHeaders(
-  names: readonly string[],
-  exposeHeaders: readonly string[] | undefined,
+  headers: readonly (readonly [string, string])[],
+  tainting: 'basic' | 'cors',
   credentials: boolean,
 ): { readable: string[]; hidden: string[] } {
+  const exposeHeaders = headers.filter(([n]) => n.toLowerCase() === 'access-control-expose-headers').map(([, v]) => v);
   const exposedList = parseTokenList(exposeHeaders);
   const exposed = new Set(Array.isArray(exposedList) ? exposedList.map((n) => n.toLowerCase()) : []);
-  const all = !credentials && exposed.has('*');
+  const all = tainting === 'basic' || (!credentials && exposed.has('*'));
   const readable: string[] = [];
   const hidden: string[] = [];
-  for (const name of names) {
-    const lower = name.toLowerCase();
+  for (const lower of new Set(headers.map(([name]) => name.toLowerCase()))) {
     const ok =
       !FORBIDDEN_RESPONSE_HEADERS.has(lower) && (SAFELISTED_RESPONSE_HEADERS.has(lower) || all || exposed.has(lower));
     (ok ? readable : hidden).push(lower);

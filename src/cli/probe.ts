@@ -17,7 +17,6 @@ import {
   checkPreflightStatus,
   checkVaryOrigin,
   headerValues,
-  readable,
 } from './checks.js';
 import {
   isForbiddenMethod,
@@ -27,6 +26,7 @@ import {
   needsPreflight,
   normalizeMethod,
   type PreflightNeed,
+  readableResponseHeaders,
   secFetchSite,
 } from './fetch-rules.js';
 import { type HttpResponse, ProbeError, send } from './http.js';
@@ -69,9 +69,7 @@ interface Prepared {
   credentials: boolean;
   timeout: number;
   userAgent: string;
-  /** Combined per name, as sent. */
-  authorHeaders: [string, string][];
-  /** As given (one entry per header set), which is what the safelist rules look at. */
+  /** As given (one entry per header set), which is what the safelist rules look at; sent combined. */
   authorList: [string, string][];
   cookie: string | undefined;
   ignored: string[];
@@ -123,7 +121,6 @@ function prepare(target: string | URL, options: ProbeOptions): Prepared {
       : Array.isArray(options.headers)
         ? options.headers
         : Object.entries(options.headers);
-  const authorHeaders: [string, string][] = [];
   const authorList: [string, string][] = [];
   const ignored: string[] = [];
   let cookie: string | undefined;
@@ -150,10 +147,6 @@ function prepare(target: string | URL, options: ProbeOptions): Prepared {
       continue;
     }
     authorList.push([name, value]);
-    // Headers combines values of one name with ", " (names compared case-insensitively, first spelling kept).
-    const existing = authorHeaders.find(([n]) => n.toLowerCase() === name.toLowerCase());
-    if (existing !== undefined) existing[1] = `${existing[1]}, ${value}`;
-    else authorHeaders.push([name, value]);
   }
   return {
     url,
@@ -162,11 +155,24 @@ function prepare(target: string | URL, options: ProbeOptions): Prepared {
     credentials,
     timeout,
     userAgent: options.userAgent ?? 'corsgate-check',
-    authorHeaders,
     authorList,
     cookie,
     ignored,
   };
+}
+
+/**
+ * The headers as `Headers` holds them, i.e. as sent: the values of one name (compared case-insensitively)
+ * joined with ", ", under the first spelling, at the position of the first.
+ */
+function combineHeaders(list: readonly (readonly [string, string])[]): [string, string][] {
+  const combined: [string, string][] = [];
+  for (const [name, value] of list) {
+    const existing = combined.find(([n]) => n.toLowerCase() === name.toLowerCase());
+    if (existing !== undefined) existing[1] = `${existing[1]}, ${value}`;
+    else combined.push([name, value]);
+  }
+  return combined;
 }
 
 function fetchMetadata(p: Prepared, url: URL, tainted: boolean): [string, string][] {
@@ -197,9 +203,8 @@ const REQUEST_BODY_HEADERS: ReadonlySet<string> = new Set([
 interface Hop {
   url: URL;
   method: string;
-  /** As set (for the safelist rules) and combined (as sent). */
+  /** As set (for the safelist rules); `combineHeaders` gives them as sent. */
   list: [string, string][];
-  combined: [string, string][];
   /** Set after a cross-origin redirect from a cross-origin URL: Origin becomes `null`. */
   tainted: boolean;
   /** Once a response is CORS-checked, every later one is too. */
@@ -215,18 +220,12 @@ export async function probe(target: string | URL, options: ProbeOptions): Promis
   const p = prepare(target, options);
   const steps: Step[] = [];
   let firstNeed: PreflightNeed | undefined;
-  const hop: Hop = {
-    url: p.url,
-    method: p.method,
-    list: p.authorList,
-    combined: p.authorHeaders,
-    tainted: false,
-    cors: false,
-  };
+  const hop: Hop = { url: p.url, method: p.method, list: p.authorList, tainted: false, cors: false };
 
   for (let n = 0; ; n++) {
     const origin = hop.tainted ? 'null' : p.origin;
-    if (!hop.cors && (hop.tainted || hop.url.origin !== p.origin)) hop.cors = true;
+    // A tainted hop follows a redirect from another origin than the page's, so it is already a CORS hop.
+    hop.cors ||= hop.url.origin !== p.origin;
 
     if (hop.cors) {
       const need = needsPreflight(hop.method, hop.list);
@@ -241,59 +240,23 @@ export async function probe(target: string | URL, options: ProbeOptions): Promis
       }
     }
 
-    const headers: [string, string][] = [...hop.combined];
-    if (!hop.combined.some(([name]) => name.toLowerCase() === 'accept')) headers.push(['Accept', '*/*']);
-    if (hop.cors || (hop.method !== 'GET' && hop.method !== 'HEAD')) headers.push(['Origin', origin]);
-    // The given cookies stand for the browser's cookies for the URL checked: they go to that host only.
-    if (p.cookie !== undefined && hop.url.host === p.url.host) headers.push(['Cookie', p.cookie]);
-    if (hop.method === 'POST' || hop.method === 'PUT') headers.push(['Content-Length', '0']);
-    if (!hop.combined.some(([name]) => name.toLowerCase() === 'user-agent')) headers.push(['User-Agent', p.userAgent]);
-    headers.push(...fetchMetadata(p, hop.url, hop.tainted));
-    const request: ExchangeRequest = { method: hop.method, url: hop.url.href, headers };
-    const response = toExchange(await send({ method: hop.method, url: hop.url, headers, timeout: p.timeout }));
-
-    const checks: Check[] = [];
-    if (hop.cors) {
-      checks.push(checkAllowOrigin(response, origin, p.credentials));
-      if (p.credentials) checks.push(checkAllowCredentials(response));
-    } else {
-      checks.push({
-        id: 'same-origin',
-        result: 'passed',
-        message: `${hop.url.origin} is the page's own origin: no CORS check applies.`,
-      });
-    }
-    const location = headerValues(response, 'location');
-    if (stepResult(checks) === 'passed' && REDIRECT_STATUSES.has(response.status) && location.length > 0) {
-      const redirect = followRedirect(hop, response.status, location.join(', '), p.origin, n);
-      checks.push(redirect);
-      const result = stepResult(checks);
-      steps.push({ name: 'actual', hop: n, result, request, response, checks });
-      if (result === 'failed') return finish(p, firstNeed ?? NO_PREFLIGHT, steps, 'blocked');
-      continue;
-    }
-    const result = stepResult(checks);
-    if (result === 'passed' && hop.cors) {
-      const vary = checkVaryOrigin(response);
-      if (vary !== undefined) checks.push(vary);
-    }
-    const { readable: readableHeaders, hidden: hiddenHeaders } = hop.cors
-      ? readable(response, p.credentials)
-      : readableSameOrigin(response);
-    steps.push({ name: 'actual', hop: n, result, request, response, checks, readableHeaders, hiddenHeaders });
-    return finish(p, firstNeed ?? NO_PREFLIGHT, steps, result === 'passed' ? 'allowed' : 'blocked');
+    const { step, redirected } = await actualRequest(p, hop, origin, n);
+    steps.push(step);
+    if (redirected) continue;
+    return finish(p, firstNeed ?? NO_PREFLIGHT, steps, step.result === 'passed' ? 'allowed' : 'blocked');
   }
 }
 
-const NO_PREFLIGHT: PreflightNeed = { needed: false, reasons: [], requestHeaders: '' };
+const NO_PREFLIGHT: PreflightNeed = { needed: false, reasons: [], requestHeaders: [] };
 
 async function preflight(p: Prepared, hop: Hop, origin: string, need: PreflightNeed, n: number): Promise<Step> {
-  const unsafeNames = need.requestHeaders === '' ? [] : need.requestHeaders.split(',');
   const headers: [string, string][] = [
     ['Accept', '*/*'],
     ['Access-Control-Request-Method', hop.method],
   ];
-  if (need.requestHeaders !== '') headers.push(['Access-Control-Request-Headers', need.requestHeaders]);
+  if (need.requestHeaders.length > 0) {
+    headers.push(['Access-Control-Request-Headers', need.requestHeaders.join(',')]);
+  }
   headers.push(['Origin', origin], ['User-Agent', p.userAgent], ...fetchMetadata(p, hop.url, hop.tainted));
   const request: ExchangeRequest = { method: 'OPTIONS', url: hop.url.href, headers };
   const response = toExchange(await send({ method: 'OPTIONS', url: hop.url, headers, timeout: p.timeout }));
@@ -303,9 +266,63 @@ async function preflight(p: Prepared, hop: Hop, origin: string, need: PreflightN
   // showing) only once the answer is a 2xx for this origin; otherwise they share the same cause.
   if (stepResult(checks) === 'passed') {
     checks.push(checkAllowMethods(response, hop.method, p.credentials));
-    checks.push(...checkAllowHeaders(response, unsafeNames, p.credentials));
+    checks.push(...checkAllowHeaders(response, need.requestHeaders, p.credentials));
   }
   return { name: 'preflight', hop: n, result: stepResult(checks), request, response, checks };
+}
+
+/**
+ * The actual request of one hop and the checks of its answer. When the answer is a redirect a browser
+ * follows, `hop` is updated for the next hop and `redirected` is true.
+ */
+async function actualRequest(
+  p: Prepared,
+  hop: Hop,
+  origin: string,
+  n: number,
+): Promise<{ step: Step; redirected: boolean }> {
+  const headers = combineHeaders(hop.list);
+  if (!hop.list.some(([name]) => name.toLowerCase() === 'accept')) headers.push(['Accept', '*/*']);
+  if (hop.cors || (hop.method !== 'GET' && hop.method !== 'HEAD')) headers.push(['Origin', origin]);
+  // The given cookies stand for the browser's cookies for the URL checked: they go to that host only.
+  if (p.cookie !== undefined && hop.url.host === p.url.host) headers.push(['Cookie', p.cookie]);
+  if (hop.method === 'POST' || hop.method === 'PUT') headers.push(['Content-Length', '0']);
+  if (!hop.list.some(([name]) => name.toLowerCase() === 'user-agent')) headers.push(['User-Agent', p.userAgent]);
+  headers.push(...fetchMetadata(p, hop.url, hop.tainted));
+  const request: ExchangeRequest = { method: hop.method, url: hop.url.href, headers };
+  const response = toExchange(await send({ method: hop.method, url: hop.url, headers, timeout: p.timeout }));
+
+  const checks: Check[] = [];
+  if (hop.cors) {
+    checks.push(checkAllowOrigin(response, origin, p.credentials));
+    if (p.credentials) checks.push(checkAllowCredentials(response));
+  } else {
+    checks.push({
+      id: 'same-origin',
+      result: 'passed',
+      message: `${hop.url.origin} is the page's own origin: no CORS check applies.`,
+    });
+  }
+  const location = headerValues(response, 'location');
+  if (stepResult(checks) === 'passed' && REDIRECT_STATUSES.has(response.status) && location.length > 0) {
+    checks.push(followRedirect(hop, response.status, location.join(', '), p.origin, n));
+    const result = stepResult(checks);
+    return { step: { name: 'actual', hop: n, result, request, response, checks }, redirected: result === 'passed' };
+  }
+  const result = stepResult(checks);
+  if (result === 'passed' && hop.cors) {
+    const vary = checkVaryOrigin(response);
+    if (vary !== undefined) checks.push(vary);
+  }
+  const { readable: readableHeaders, hidden: hiddenHeaders } = readableResponseHeaders(
+    response.headers,
+    hop.cors ? 'cors' : 'basic',
+    p.credentials,
+  );
+  return {
+    step: { name: 'actual', hop: n, result, request, response, checks, readableHeaders, hiddenHeaders },
+    redirected: false,
+  };
 }
 
 /**
@@ -356,11 +373,9 @@ function followRedirect(hop: Hop, status: number, location: string, pageOrigin: 
   if (toGet) {
     hop.method = 'GET';
     hop.list = hop.list.filter(([name]) => !REQUEST_BODY_HEADERS.has(name.toLowerCase()));
-    hop.combined = hop.combined.filter(([name]) => !REQUEST_BODY_HEADERS.has(name.toLowerCase()));
   }
   if (crossOrigin) {
     hop.list = hop.list.filter(([name]) => name.toLowerCase() !== 'authorization');
-    hop.combined = hop.combined.filter(([name]) => name.toLowerCase() !== 'authorization');
   }
   hop.url = next;
   const notes = [hop.tainted ? 'Origin is null from here on' : '', toGet ? 'the method is now GET' : ''].filter(
@@ -372,13 +387,6 @@ function followRedirect(hop: Hop, status: number, location: string, pageOrigin: 
     message: `followed the ${status} redirect to ${next.href}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`,
     seen: location,
   };
-}
-
-/** On a same-origin response script reads every header but Set-Cookie. */
-function readableSameOrigin(response: ExchangeResponse): { readable: string[]; hidden: string[] } {
-  const names = [...new Set(response.headers.map(([name]) => name))];
-  const hidden = (name: string): boolean => name === 'set-cookie' || name === 'set-cookie2';
-  return { readable: names.filter((n) => !hidden(n)), hidden: names.filter(hidden) };
 }
 
 function finish(
@@ -405,7 +413,7 @@ function finish(
     origin: p.origin,
     method: p.method,
     credentials: p.credentials,
-    requestHeaders: p.authorHeaders,
+    requestHeaders: combineHeaders(p.authorList),
     ignoredHeaders: p.ignored,
     preflight: { needed: need.needed, reasons: need.reasons },
     steps,

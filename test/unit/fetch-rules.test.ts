@@ -117,14 +117,39 @@ describe('response-side rules', () => {
   });
 
   it('lets script read safelisted headers and exposed ones; "*" only without credentials; never Set-Cookie', () => {
-    const names = ['content-type', 'x-id', 'set-cookie', 'date'];
-    expect(readableResponseHeaders(names, undefined, false)).toEqual({
+    const headers: [string, string][] = [
+      ['content-type', 'text/plain'],
+      ['x-id', '1'],
+      ['set-cookie', 'a=1'],
+      ['date', 'Thu, 01 Jan 1970 00:00:00 GMT'],
+    ];
+    const expose = (value: string): [string, string][] => [...headers, ['access-control-expose-headers', value]];
+    expect(readableResponseHeaders(headers, 'cors', false)).toEqual({
       readable: ['content-type'],
       hidden: ['x-id', 'set-cookie', 'date'],
     });
-    expect(readableResponseHeaders(names, ['X-Id'], true).readable).toEqual(['content-type', 'x-id']);
-    expect(readableResponseHeaders(names, ['*'], false).readable).toEqual(['content-type', 'x-id', 'date']);
-    expect(readableResponseHeaders(names, ['*'], true).readable).toEqual(['content-type']);
+    expect(readableResponseHeaders(expose('X-Id'), 'cors', true).readable).toEqual(['content-type', 'x-id']);
+    expect(readableResponseHeaders(expose('*'), 'cors', false).readable).toEqual([
+      'content-type',
+      'x-id',
+      'date',
+      'access-control-expose-headers',
+    ]);
+    expect(readableResponseHeaders(expose('*'), 'cors', true).readable).toEqual(['content-type']);
+  });
+
+  it('lets script read every header but Set-Cookie on a same-origin (basic) response', () => {
+    const headers: [string, string][] = [
+      ['x-id', '1'],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+      ['set-cookie2', 'c=3'],
+      ['date', 'Thu, 01 Jan 1970 00:00:00 GMT'],
+    ];
+    expect(readableResponseHeaders(headers, 'basic', true)).toEqual({
+      readable: ['x-id', 'date'],
+      hidden: ['set-cookie', 'set-cookie2'],
+    });
   });
 
   it('knows the forbidden request headers', () => {
