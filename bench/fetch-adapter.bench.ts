@@ -17,7 +17,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import { withCors } from '../src/adapters/fetch.js';
 import corsgateHono from '../src/adapters/hono.js';
-import type { CorsOptions } from '../src/core/index.js';
+import type { StaticCorsOptions } from '../src/core/index.js';
 
 const ORIGIN = 'https://app.example.com';
 
@@ -37,7 +37,7 @@ interface Scenario {
   readonly request: Request;
   /** The cheapest correct answer without CORS: what a bare handler would return for this request. */
   readonly floor: Fetch;
-  readonly corsgate: CorsOptions;
+  readonly corsgate: StaticCorsOptions;
   readonly hono: Parameters<typeof honoCors>[0];
   /** What a correct answer carries, checked once before timing. */
   readonly check: (response: Response) => boolean;

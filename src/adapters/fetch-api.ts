@@ -21,7 +21,7 @@ export function readRequestFacts(request: Request): RequestFacts {
 }
 
 /** Sets the decision's headers and appends its `Vary` names to the existing `Vary`. Throws a TypeError on immutable headers. */
-function writeDecisionHeaders(headers: Headers, decision: CorsDecision): void {
+export function writeDecisionHeaders(headers: Headers, decision: CorsDecision): void {
   const list = decision.headers;
   for (let i = 0; i < list.length; i++) {
     const header = list[i] as CorsDecision['headers'][number];

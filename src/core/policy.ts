@@ -188,7 +188,8 @@ function checkOptionNames(opts: object, problems: ConfigProblem[]): void {
   }
 }
 
-function closest(name: string, candidates: readonly string[]): string | undefined {
+/** The candidate nearest to a misspelt option name, if one is near enough (for "did you mean"). */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of candidates) {

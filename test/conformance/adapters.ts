@@ -1,7 +1,7 @@
 /**
  * Every adapter under test, each behind the same small application: `/resource` answers every method
  * with 200, body `app` and `X-App: <method>`; when the scenario says so, the application sets its own
- * `Vary` (before corsgate runs, or in its handler for the Fetch-style adapters). Each harness uses the
+ * `Vary` (before corsgate runs, or in its handler for `corsgate/fetch`). Each harness uses the
  * framework's own error handling, quietened.
  */
 import { once } from 'node:events';
@@ -16,10 +16,16 @@ import Koa from 'koa';
 import corsExpress from '../../src/adapters/express.js';
 import corsgateFastify from '../../src/adapters/fastify.js';
 import { withCors } from '../../src/adapters/fetch.js';
-import corsHono from '../../src/adapters/hono.js';
+import corsHono, { type HonoCorsOptions } from '../../src/adapters/hono.js';
 import corsKoa from '../../src/adapters/koa.js';
 import { createCorsHandler } from '../../src/adapters/node.js';
-import { CORS_HEADERS, type CorsHeaderName, type Scenario, type ScenarioRequest } from './scenarios.js';
+import {
+  CORS_HEADERS,
+  type CorsHeaderName,
+  HONO_DEFAULT_METHODS,
+  type Scenario,
+  type ScenarioRequest,
+} from './scenarios.js';
 
 const require = createRequire(import.meta.url);
 const express4 = require('express4') as typeof express;
@@ -42,6 +48,8 @@ export interface Target {
 
 export interface Adapter {
   readonly name: string;
+  /** The methods allowed when the options name none, when they are the framework's own (default: cors's). */
+  readonly defaultMethods?: string;
   start(scenario: Scenario): Promise<Target>;
 }
 
@@ -209,20 +217,43 @@ const fetchNodeServerAdapter: Adapter = {
   },
 };
 
-const honoAdapter: Adapter = {
-  name: 'Hono (corsgate/hono, @hono/node-server)',
-  start(scenario) {
-    const app = new Hono();
-    app.onError((_err, c) => c.text('error', 500)); // Hono's error handling, without its console.error
-    app.use(corsHono(scenario.options));
-    app.all(PATH, (c) => {
-      if (scenario.appVary !== undefined) c.header('Vary', scenario.appVary);
-      c.header('X-App', c.req.method);
-      return c.text('app', 200);
-    });
-    return listen(createAdaptorServer({ fetch: app.fetch }) as http.Server);
-  },
-};
+/**
+ * corsgate/hono's options: with `hono/cors`'s names (the table's `hono` spelling where it has one), or with
+ * cors's names. Either way an origin function has `hono/cors`'s shape `(origin, c)`: a node-style callback
+ * row runs with its `hono` origin.
+ */
+function honoOptions(scenario: Scenario, spelling: 'hono' | 'cors'): HonoCorsOptions {
+  if (spelling === 'hono' && scenario.hono !== undefined) return scenario.hono;
+  const origin = scenario.options.origin;
+  if (typeof origin !== 'function' || origin.length < 2) return scenario.options as HonoCorsOptions;
+  if (scenario.hono === undefined)
+    throw new Error(`${scenario.name}: a node-style origin callback needs a hono spelling`);
+  return { ...(scenario.options as HonoCorsOptions), origin: scenario.hono.origin };
+}
+
+function honoAdapter(spelling: 'hono' | 'cors'): Adapter {
+  return {
+    name: `Hono (corsgate/hono, ${spelling === 'hono' ? "hono/cors's" : "cors's"} option names, @hono/node-server)`,
+    defaultMethods: HONO_DEFAULT_METHODS,
+    start(scenario) {
+      const app = new Hono();
+      app.onError((_err, c) => c.text('error', 500)); // Hono's error handling, without its console.error
+      const appVary = scenario.appVary;
+      if (appVary !== undefined) {
+        app.use(async (c, next) => {
+          c.header('Vary', appVary);
+          await next();
+        });
+      }
+      app.use(corsHono(honoOptions(scenario, spelling)));
+      app.all(PATH, (c) => {
+        c.header('X-App', c.req.method);
+        return c.text('app', 200);
+      });
+      return listen(createAdaptorServer({ fetch: app.fetch }) as http.Server);
+    },
+  };
+}
 
 const fastifyAdapter: Adapter = {
   name: 'Fastify 5 (corsgate/fastify)',
@@ -281,7 +312,8 @@ export const adapters: readonly Adapter[] = [
   nodeAdapter,
   fetchObjectsAdapter,
   fetchNodeServerAdapter,
-  honoAdapter,
+  honoAdapter('hono'),
+  honoAdapter('cors'),
   fastifyAdapter,
   koaAdapter('Koa 3 (corsgate/koa)', Koa),
   koaAdapter('Koa 2 (corsgate/koa)', Koa2),

@@ -3,11 +3,14 @@
  * values are written out from the Fetch Standard and the `cors` package's behaviour, not computed by the
  * core. Adding a row here runs it against every adapter (see conformance.test.ts).
  */
+import type { HonoCorsOptions } from '../../src/adapters/hono.js';
 import type { CorsOptions } from '../../src/core/index.js';
 
 export const ORIGIN = 'https://app.example.com';
 export const OTHER = 'https://evil.example.net';
 export const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
+/** An adapter may default to its framework's methods (see `Adapter.defaultMethods`); `hono/cors`'s: */
+export const HONO_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH,QUERY';
 
 /** The CORS response headers compared by the table (lower case). Any of them not listed must be absent. */
 export const CORS_HEADERS = [
@@ -29,6 +32,11 @@ export interface ScenarioRequest {
 export interface Scenario {
   readonly name: string;
   readonly options: CorsOptions;
+  /**
+   * The same configuration in `hono/cors`'s spelling (`allowMethods`, `allowHeaders`, `exposeHeaders`, an
+   * origin function `(origin, c) => string | null`), where it differs from `options`.
+   */
+  readonly hono?: HonoCorsOptions;
   readonly request: ScenarioRequest;
   /** The application sets this `Vary` itself (before corsgate runs, or in its handler for Fetch-style adapters). */
   readonly appVary?: string;
@@ -55,6 +63,11 @@ const get = (headers: Record<string, string> = {}) => ({ method: 'GET', headers 
 const allowlist: CorsOptions = { origin: [ORIGIN] };
 const failingCallback: CorsOptions = {
   origin: (_origin, callback) => callback(new Error('origin lookup failed')),
+};
+const honoFailingCallback: HonoCorsOptions = {
+  origin: async (_origin, _c) => {
+    throw new Error('origin lookup failed');
+  },
 };
 
 export const scenarios: readonly Scenario[] = [
@@ -97,6 +110,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight refused: method not listed',
     options: { origin: [ORIGIN], methods: ['GET', 'POST'] },
+    hono: { origin: [ORIGIN], allowMethods: ['GET', 'POST'] },
     request: preflight(ORIGIN, 'DELETE'),
     expect: {
       status: 204,
@@ -108,6 +122,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight refused: request header not listed',
     options: { origin: [ORIGIN], allowedHeaders: ['Content-Type'] },
+    hono: { origin: [ORIGIN], allowHeaders: ['Content-Type'] },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
       status: 204,
@@ -198,6 +213,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'exposed headers on an actual request',
     options: { origin: [ORIGIN], exposedHeaders: ['X-Request-Id', 'X-Total-Count'] },
+    hono: { origin: [ORIGIN], exposeHeaders: ['X-Request-Id', 'X-Total-Count'] },
     request: get({ Origin: ORIGIN }),
     expect: {
       status: 200,
@@ -268,24 +284,28 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'origin callback (async) allows',
     options: { origin: async (origin) => origin === ORIGIN },
+    hono: { origin: async (origin) => (origin === ORIGIN ? origin : null) },
     request: get({ Origin: ORIGIN }),
     expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
   },
   {
     name: 'origin callback (node style) refuses',
     options: { origin: (origin, callback) => callback(null, origin === ORIGIN) },
+    hono: { origin: (origin, _c) => (origin === ORIGIN ? origin : undefined) },
     request: get({ Origin: OTHER }),
     expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
   },
   {
     name: "origin callback error: the framework's error handling answers 500, no access",
     options: failingCallback,
+    hono: honoFailingCallback,
     request: get({ Origin: ORIGIN }),
     expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
   },
   {
     name: 'origin callback error on a preflight: 500, no access',
     options: failingCallback,
+    hono: honoFailingCallback,
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
   },
