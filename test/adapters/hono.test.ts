@@ -177,6 +177,20 @@ describe('corsgate/hono: registration patterns', () => {
 });
 
 describe("corsgate/hono: hono/cors's options", () => {
+  it("hono's documented environment-dependent setup: cors({ origin: c.env.CORS_ORIGIN }) per request", async () => {
+    const app = new Hono<{ Bindings: { CORS_ORIGIN: string } }>();
+    app.use('*', async (c, next) => {
+      const corsMiddlewareHandler = cors({ origin: c.env.CORS_ORIGIN });
+      return corsMiddlewareHandler(c, next);
+    });
+    app.get('/r', (c) => c.text('app'));
+    const response = await app.fetch(at('/r', { Origin: ORIGIN }), { CORS_ORIGIN: ORIGIN });
+    expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    const pre = await app.fetch(preflight('/r', B), { CORS_ORIGIN: ORIGIN });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('allowMethods, allowHeaders, exposeHeaders, maxAge and credentials, as hono/cors names them', async () => {
     const app = new Hono();
     app.use(
