@@ -22,7 +22,6 @@ export type {
   HonoOriginAnswer,
   HonoOriginFunction,
 } from './hono-options.js';
-export { HONO_DEFAULT_METHODS } from './hono-options.js';
 
 export function cors(options?: HonoCorsOptions | null): MiddlewareHandler {
   // The Context of the request being decided: an origin function receives it (see hono-options.ts).
