@@ -45,7 +45,7 @@ export function cors(options?: HonoCorsOptions | null): MiddlewareHandler {
   };
 
   return async function corsgate(c, next) {
-    const facts = readRequestFacts(c.req.raw);
+    const facts = readRequestFacts(c.req.raw, policy.onRefused !== undefined);
     const chosen = policyFor !== undefined && facts.method === 'OPTIONS' ? await policyFor(facts, c) : policy;
     const pending = decideFor(chosen, facts, c);
     const decision = pending instanceof Promise ? await pending : pending;
@@ -84,7 +84,12 @@ function preflightAnswer(c: Context, decision: CorsDecision): Response {
   writeDecisionHeaders(headers, decision);
   headers.delete('Content-Length');
   headers.delete('Content-Type');
-  return new Response(null, { status: decision.status, headers });
+  const response = new Response(null, { status: decision.status, headers });
+  // Set it as the final response ourselves, after clearing `c.res`: otherwise Hono would copy the answer
+  // (and its body) once more to merge the same headers into it.
+  c.res = undefined;
+  c.res = response;
+  return response;
 }
 
 function apply(c: Context, decision: CorsDecision): void {
