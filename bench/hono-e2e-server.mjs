@@ -28,6 +28,7 @@ const apps = {
   'hono + empty middleware': honoApp(async (_ctx, next) => {
     await next();
   }),
+  'hono + headers by hand': honoApp(c.honoByHand),
   'hono + hono/cors': honoApp(honoCors(c.options)),
   'hono + corsgate/hono': honoApp(corsgateHono(c.options)),
   fetch: (request) => (request.method === 'OPTIONS' ? new Response(null, { status: 204 }) : handler(request)),

@@ -87,9 +87,12 @@ async function runCase(c) {
       'corsgate/hono ÷ hono (req/s)': paired(rps, 'hono + corsgate/hono', 'hono'),
       'hono/cors ÷ hono (req/s)': paired(rps, 'hono + hono/cors', 'hono'),
       'empty middleware ÷ hono (req/s)': paired(rps, 'hono + empty middleware', 'hono'),
+      'headers by hand ÷ hono (req/s)': paired(rps, 'hono + headers by hand', 'hono'),
+      'corsgate/hono ÷ headers by hand (req/s)': paired(rps, 'hono + corsgate/hono', 'hono + headers by hand'),
       'corsgate/hono ÷ hono/cors (req/s)': paired(rps, 'hono + corsgate/hono', 'hono + hono/cors'),
       'corsgate/fetch ÷ fetch (req/s)': paired(rps, 'fetch + corsgate/fetch', 'fetch'),
       'corsgate/fetch ÷ by hand (req/s)': paired(rps, 'fetch + corsgate/fetch', 'fetch + headers by hand'),
+      'corsgate/hono ÷ hono (CPU/request)': paired(cpu, 'hono + corsgate/hono', 'hono'),
       'corsgate/fetch CORS cost ÷ by-hand cost (CPU/request)': costRatio(
         'fetch + corsgate/fetch',
         'fetch + headers by hand',

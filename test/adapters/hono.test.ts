@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { cors as honoCors } from 'hono/cors';
 import { describe, expect, it, vi } from 'vitest';
 import cors from '../../src/adapters/hono.js';
 
@@ -177,6 +178,22 @@ describe('corsgate/hono: registration patterns', () => {
 });
 
 describe("corsgate/hono: hono/cors's options", () => {
+  it("takes options typed with hono/cors's own type, unchanged", async () => {
+    const options: NonNullable<Parameters<typeof honoCors>[0]> = {
+      origin: async (origin, c) => (origin === ORIGIN && c.req.method !== 'TRACE' ? origin : null),
+      allowMethods: (_origin, _c) => ['GET', 'POST'],
+      allowHeaders: ['Content-Type'],
+      exposeHeaders: ['X-Total'],
+      maxAge: 60,
+      credentials: true,
+    };
+    const app = new Hono();
+    app.use(cors(options));
+    const pre = await app.fetch(preflight('/r', ORIGIN, 'POST', 'content-type'));
+    expect(pre.headers.get('access-control-allow-methods')).toBe('GET,POST');
+    expect(pre.headers.get('access-control-allow-credentials')).toBe('true');
+  });
+
   it("hono's documented environment-dependent setup: cors({ origin: c.env.CORS_ORIGIN }) per request", async () => {
     const app = new Hono<{ Bindings: { CORS_ORIGIN: string } }>();
     app.use('*', async (c, next) => {
