@@ -1,4 +1,5 @@
 /** The runtimes of the matrix, their binaries from the runtimes package (package.json here, `npm ci`). */
+import { existsSync } from 'node:fs';
 import { BINARIES, type Runtime, runtimeVersion } from './runner.js';
 import type { AdapterName } from './server.js';
 
@@ -14,7 +15,17 @@ export const NODE_ADAPTERS: readonly AdapterName[] = [
   'koa2',
 ];
 
-const version = (binary: string, pattern: RegExp) => runtimeVersion(binary).match(pattern)?.[1] ?? 'unknown';
+function version(binary: string, pattern: RegExp): string {
+  if (!existsSync(binary)) {
+    throw new Error(
+      `${binary} is missing: install the runtimes with \`npm ci --prefix test/runtimes\` (npm run test:runtimes does)`,
+    );
+  }
+  const reported = runtimeVersion(binary);
+  const match = reported.match(pattern)?.[1];
+  if (match === undefined) throw new Error(`unexpected version output from ${binary}: ${reported}`);
+  return match;
+}
 
 export function matrixRuntimes(): Runtime[] {
   return [
