@@ -210,7 +210,7 @@ const worker :Workerd.Worker = (
     stderr += chunk;
   });
   child.stdout?.resume();
-  return {
+  const running: Running = {
     where: (adapter, index) => ({ port, path: `/${adapter}/${index}${PATH}` }),
     startError: (adapter) =>
       adapter === 'fetch' || adapter === 'hono' ? undefined : `${adapter} does not run in a worker`,
@@ -223,6 +223,13 @@ const worker :Workerd.Worker = (
     },
     stop: () => stopChild(child),
   };
+  try {
+    await running.errors(); // the socket queues the request until the worker is up; a failed start-up fails here
+  } catch (err) {
+    await running.stop();
+    throw err;
+  }
+  return running;
 }
 
 export function startRuntime(runtime: Runtime, consumer: Consumer, format: Format): Promise<Running> {
