@@ -10,8 +10,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PATH } from '../conformance/apps.js';
-import type { Consumer } from './consumer.js';
-import { RUNTIMES } from './consumer.js';
+import { type Consumer, RUNTIMES } from './consumer.js';
 import type { AdapterName } from './server.js';
 
 export type Format = 'esm' | 'cjs';
@@ -27,8 +26,9 @@ export interface Runtime {
 }
 
 export interface Running {
-  /** Where the scenario (its index in the table) is served for this adapter, or why the adapter did not start. */
+  /** Where the scenario (its index in the table) is served for this adapter. */
   where(adapter: AdapterName, index: number): { port: number; path: string };
+  /** Why the adapter did not start inside the runtime (with the runtime's output), if it did not. */
   startError(adapter: AdapterName): string | undefined;
   /** How many times `console.error` ran inside the runtime so far. */
   errors(): Promise<number>;
