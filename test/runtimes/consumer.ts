@@ -16,6 +16,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -64,7 +65,7 @@ export function prepareConsumer(): Consumer {
   if (!existsSync(join(ROOT, 'dist/esm/index.js')) || !existsSync(join(ROOT, 'dist/cjs/require/index.js'))) {
     throw new Error('dist/ is missing: run `npm run build` first (npm test and npm run test:runtimes do it).');
   }
-  const dir = mkdtempSync(join(tmpdir(), 'corsgate-consumer-'));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'corsgate-consumer-'))); // as the runtimes report paths
   try {
     // The package as published: `npm pack` of the built repository (its scripts already ran in the build).
     const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT)) as {

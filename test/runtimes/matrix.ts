@@ -36,6 +36,25 @@ function describeFormat(runtime: Runtime, format: Format, consumer: () => Consum
       return running;
     };
 
+    it('loads corsgate from the packed package, never from the repository', () => {
+      const files = server().corsgateFiles;
+      if (runtime.kind === 'workerd') {
+        expect(files).toEqual(
+          expect.arrayContaining([
+            'node_modules/corsgate/dist/esm/adapters/fetch.js',
+            'node_modules/corsgate/dist/esm/adapters/hono.js',
+          ]),
+        );
+        for (const file of files) expect(file).toMatch(/^node_modules\/corsgate\/dist\/esm\//);
+      } else {
+        expect(files).toEqual([
+          format === 'esm'
+            ? 'node_modules/corsgate/dist/esm/index.js'
+            : 'node_modules/corsgate/dist/cjs/require/index.js',
+        ]);
+      }
+    });
+
     for (const id of runtime.adapters) {
       describe(ADAPTERS[id], () => {
         it('starts', () => {

@@ -5,10 +5,11 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PATH } from '../conformance/apps.js';
 import { type Consumer, RUNTIMES } from './consumer.js';
 import type { AdapterName } from './server.js';
@@ -30,6 +31,11 @@ export interface Running {
   where(adapter: AdapterName, index: number): { port: number; path: string };
   /** Why the adapter did not start inside the runtime (with the runtime's output), if it did not. */
   startError(adapter: AdapterName): string | undefined;
+  /**
+   * The corsgate files the runtime loaded, relative to the consumer directory: where `import`/`require` found
+   * `corsgate` (Node, Bun, Deno), or the corsgate files esbuild put in the worker (workerd).
+   */
+  readonly corsgateFiles: readonly string[];
   /** How many times `console.error` ran inside the runtime so far. */
   errors(): Promise<number>;
   stop(): Promise<void>;
@@ -137,14 +143,16 @@ async function startScriptRuntime(runtime: Runtime, consumer: Consumer, format: 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const { line, output } = firstLine(child, 60_000);
-  let started: { control: number; adapters: Record<string, { ports: number[] } | { error: string }> };
+  let started: { control: number; adapters: Record<string, { ports: number[] } | { error: string }>; resolved: string };
   try {
     started = JSON.parse(await line);
   } catch (err) {
     await stopChild(child);
     throw err;
   }
+  const resolved = started.resolved.startsWith('file:') ? fileURLToPath(started.resolved) : started.resolved;
   return {
+    corsgateFiles: [relative(consumer.dir, resolved)],
     where(adapter, index) {
       const entry = started.adapters[adapter];
       const port = entry !== undefined && 'ports' in entry ? entry.ports[index] : undefined;
@@ -177,6 +185,7 @@ async function startWorkerd(runtime: Runtime, consumer: Consumer): Promise<Runni
       '--platform=browser',
       '--conditions=workerd,worker',
       `--outfile=${join(out, 'worker.js')}`,
+      `--metafile=${join(out, 'meta.json')}`,
       '--log-level=warning',
     ],
     { cwd: consumer.dir, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -194,6 +203,8 @@ const worker :Workerd.Worker = (
 );
 `,
   );
+  const { inputs } = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
+  const corsgateFiles = Object.keys(inputs).filter((input) => /(^|\/)node_modules\/corsgate\//.test(input));
   const socket = net.createServer();
   socket.listen(0, '127.0.0.1');
   await once(socket, 'listening');
@@ -211,6 +222,7 @@ const worker :Workerd.Worker = (
   });
   child.stdout?.resume();
   const running: Running = {
+    corsgateFiles,
     where: (adapter, index) => ({ port, path: `/${adapter}/${index}${PATH}` }),
     startError: (adapter) =>
       adapter === 'fetch' || adapter === 'hono' ? undefined : `${adapter} does not run in a worker`,

@@ -3,7 +3,7 @@
  * (see consumer.ts): builds the conformance applications (../conformance/apps.ts) for every scenario from the
  * modules its entry file loads (entries/esm.mjs with `import`, entries/cjs.cjs with `require`), serves each on
  * its own loopback port, and prints one JSON line: the ports per adapter (or why an adapter did not start),
- * and a control port that answers how many times `console.error` was called so far.
+ * a control port that answers how many times `console.error` was called so far, and where `corsgate` resolved.
  *
  * Fetch-style applications are served by the runtime's own server: `Bun.serve`, `Deno.serve`, and
  * `@hono/node-server` on Node. The node:http applications use the runtime's `node:http`.
@@ -146,8 +146,11 @@ function describeError(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
-/** Starts every named adapter's servers and prints the JSON line; the process then serves until killed. */
-export async function serve(load: Loaders, names: readonly string[]): Promise<void> {
+/**
+ * Starts every named adapter's servers and prints the JSON line; the process then serves until killed.
+ * `resolved` is where the entry file's `import`/`require` found `corsgate` (a path or a file: URL).
+ */
+export async function serve(load: Loaders, names: readonly string[], resolved: string): Promise<void> {
   let errors = 0;
   const consoleError = console.error.bind(console);
   console.error = (...args: unknown[]) => {
@@ -172,5 +175,5 @@ export async function serve(load: Loaders, names: readonly string[]): Promise<vo
       adapters[name] = { error: describeError(err) };
     }
   }
-  process.stdout.write(`${JSON.stringify({ control, adapters })}\n`);
+  process.stdout.write(`${JSON.stringify({ control, adapters, resolved })}\n`);
 }

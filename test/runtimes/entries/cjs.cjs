@@ -21,7 +21,8 @@ const load = {
   nodeServer: async () => require('@hono/node-server').createAdaptorServer,
 };
 
-serve(load, process.argv.slice(2)).catch((err) => {
+// Where `corsgate` resolved to, checked by the runner: the packed package in the consumer's node_modules.
+serve(load, process.argv.slice(2), require.resolve('corsgate')).catch((err) => {
   console.error(err);
   process.exit(1);
 });

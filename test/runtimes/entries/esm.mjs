@@ -21,4 +21,5 @@ const load = {
   nodeServer: async () => (await import('@hono/node-server')).createAdaptorServer,
 };
 
-await serve(load, process.argv.slice(2));
+// Where `corsgate` resolved to, checked by the runner: the packed package in the consumer's node_modules.
+await serve(load, process.argv.slice(2), import.meta.resolve('corsgate'));
