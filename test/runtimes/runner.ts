@@ -145,7 +145,12 @@ async function startScriptRuntime(runtime: Runtime, consumer: Consumer, format: 
   const { line, output } = firstLine(child, 60_000);
   let started: { control: number; adapters: Record<string, { ports: number[] } | { error: string }>; resolved: string };
   try {
-    started = JSON.parse(await line);
+    const first = await line;
+    try {
+      started = JSON.parse(first);
+    } catch {
+      throw new Error(`the first line is not the start-up JSON\n${output()}`);
+    }
   } catch (err) {
     await stopChild(child);
     throw err;
