@@ -328,3 +328,18 @@ export const scenarios: readonly Scenario[] = [
     expect: { status: 200, reachedApp: true, headers: {}, vary: undefined },
   },
 ];
+
+/**
+ * The scenario's expectation for an adapter whose default methods (when the options name none) are its
+ * framework's own (`HONO_DEFAULT_METHODS` for `corsgate/hono`), or cors's when `defaultMethods` is undefined.
+ */
+export function expectedFor(scenario: Scenario, defaultMethods: string | undefined): Scenario['expect'] {
+  const methods = scenario.expect.headers['access-control-allow-methods'];
+  if (defaultMethods === undefined || methods !== DEFAULT_METHODS || scenario.options.methods !== undefined) {
+    return scenario.expect;
+  }
+  return {
+    ...scenario.expect,
+    headers: { ...scenario.expect.headers, 'access-control-allow-methods': defaultMethods },
+  };
+}
