@@ -3,8 +3,8 @@
 // corsgate/fetch. All in one child process on 127.0.0.1, loaded by autocannon in alternating rounds
 // (the order rotates each round). Ratios are medians of per-round ratios, so that load drifting between
 // rounds cancels out. Usage: node bench/hono-e2e.mjs [--rounds 6] [--duration 2] [--connections 10] [--json]
-// (after `npm run build`).
-import { fork } from 'node:child_process';
+// [--bun <path to bun>] (after `npm run build`). With --bun the apps run on Bun.serve (requests per second only).
+import { fork, spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -18,6 +18,8 @@ function arg(name, fallback) {
 const ROUNDS = arg('rounds', 6);
 const DURATION = arg('duration', 2);
 const CONNECTIONS = arg('connections', 10);
+const bunIndex = process.argv.indexOf('--bun');
+const BUN = bunIndex === -1 ? undefined : process.argv[bunIndex + 1];
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -26,6 +28,7 @@ const median = (values) => {
 };
 
 function snapshot(server) {
+  if (BUN !== undefined) return Promise.resolve({ cpu: Number.NaN, served: {} });
   return new Promise((resolve) => {
     const onMessage = (message) => {
       if (message?.snapshot === undefined) return;
@@ -46,7 +49,21 @@ const load = (port, request, duration) =>
     headers: request.headers,
   });
 
-async function runCase(c) {
+/** The server process and its ports: Node with IPC, or Bun printing its ports on stdout. */
+async function startServer(c) {
+  if (BUN !== undefined) {
+    const script = fileURLToPath(new URL('./hono-e2e-bun-server.mjs', import.meta.url));
+    const server = spawn(BUN, [script, c.id], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const { ports } = await new Promise((resolve, reject) => {
+      let out = '';
+      server.stdout.on('data', (chunk) => {
+        out += chunk;
+        if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
+      });
+      server.once('exit', (code) => reject(new Error(`bun exited with ${code}`)));
+    });
+    return { server, ports, stop: () => server.kill() };
+  }
   const server = fork(fileURLToPath(new URL('./hono-e2e-server.mjs', import.meta.url)), [c.id], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -54,6 +71,18 @@ async function runCase(c) {
     server.once('message', resolve);
     server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
+  return {
+    server,
+    ports,
+    stop: () => {
+      server.disconnect();
+      server.kill();
+    },
+  };
+}
+
+async function runCase(c) {
+  const { server, ports, stop } = await startServer(c);
   const apps = Object.keys(ports);
   const rps = Object.fromEntries(apps.map((a) => [a, []]));
   const cpu = Object.fromEntries(apps.map((a) => [a, []]));
@@ -72,8 +101,7 @@ async function runCase(c) {
       process.stderr.write(`  ${c.id} round ${round + 1}/${ROUNDS}\n`);
     }
   } finally {
-    server.disconnect();
-    server.kill();
+    stop();
   }
   const paired = (values, a, b) => median(values[a].map((x, i) => x / values[b][i]));
   /** Median over rounds of (a − floor) ÷ (b − floor) in server CPU per request. */
@@ -107,6 +135,7 @@ const results = [];
 for (const c of HONO_E2E_CASES) results.push(await runCase(c));
 const meta = {
   started,
+  server: BUN === undefined ? `node ${process.version}, @hono/node-server` : `bun (${BUN}), Bun.serve`,
   node: process.version,
   cpus: os.cpus().length,
   loadavg: os.loadavg().map((x) => x.toFixed(2)),
@@ -124,6 +153,8 @@ if (process.argv.includes('--json')) {
     for (const a of Object.keys(r.rps)) {
       console.log(`  ${a.padEnd(26)} ${String(r.rps[a]).padStart(8)} ${String(r.cpuUs[a]).padStart(11)}`);
     }
-    for (const [name, value] of Object.entries(r.ratios)) console.log(`  ${name}: ${value.toFixed(3)}`);
+    for (const [name, value] of Object.entries(r.ratios)) {
+      if (!Number.isNaN(value)) console.log(`  ${name}: ${value.toFixed(3)}`);
+    }
   }
 }

@@ -5,9 +5,10 @@
  * An origin callback's error is thrown, so it reaches Hono's `app.onError` (a 500 by default).
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { type CorsDecision, type CorsPolicy, compile, decide, type RequestFacts } from '../core/index.js';
+import type { StatusCode } from 'hono/utils/http-status';
+import { type CorsDecision, type CorsPolicy, compile, decide, mergeVary, type RequestFacts } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
-import { applyDecision, fetchCompileContext, readRequestFacts, writeDecisionHeaders } from './fetch-api.js';
+import { applyDecision, fetchCompileContext, readRequestFacts } from './fetch-api.js';
 import {
   type HonoCorsOptions,
   type HonoMethodsFunction,
@@ -76,17 +77,23 @@ function methodsLookup(
 }
 
 /**
- * The preflight answer, on the headers set so far (`c.header()` in earlier middleware, as `hono/cors`
- * keeps them): the CORS headers set and `Vary` appended to, never replaced.
+ * The preflight answer, with the headers set so far (`c.header()` in earlier middleware, as `hono/cors`
+ * keeps them): the CORS headers written with `c.header()`, the answer made by `c.body()`, then `Vary`
+ * merged on it (appended to, never replaced). It is installed as the final response directly, after
+ * clearing `c.res`: otherwise Hono would copy it once more and write the headers of an earlier `c.res`
+ * (its old `Vary`) over it.
  */
 function preflightAnswer(c: Context, decision: CorsDecision): Response {
-  const headers = c.res.headers;
-  writeDecisionHeaders(headers, decision);
+  const list = decision.headers;
+  for (let i = 0; i < list.length; i++) {
+    const header = list[i] as CorsDecision['headers'][number];
+    c.header(header[0], header[1]);
+  }
+  const response = c.body(null, decision.status as StatusCode);
+  const headers = response.headers;
+  if (decision.vary !== undefined) headers.set('Vary', mergeVary(headers.get('Vary') ?? undefined, decision.vary));
   headers.delete('Content-Length');
   headers.delete('Content-Type');
-  const response = new Response(null, { status: decision.status, headers });
-  // Set it as the final response ourselves, after clearing `c.res`: otherwise Hono would copy the answer
-  // (and its body) once more to merge the same headers into it.
   c.res = undefined;
   c.res = response;
   return response;

@@ -122,6 +122,21 @@ describe('corsgate/hono: headers set by other middleware', () => {
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('a preflight answer keeps headers an earlier middleware wrote on c.res itself (as hono/cors does)', async () => {
+    const app = new Hono();
+    app.use(async (c, next) => {
+      c.res.headers.set('Vary', 'Accept-Encoding');
+      c.res.headers.set('X-Frame-Options', 'DENY');
+      await next();
+    });
+    app.use(cors({ origin: [ORIGIN], allowHeaders: ['X-Token'] }));
+    const response = await app.fetch(preflight('/r', ORIGIN, 'PUT', 'x-token'));
+    expect(response.status).toBe(204);
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('vary')).toBe('Accept-Encoding, Origin');
+    expect(response.headers.get('access-control-allow-headers')).toBe('X-Token');
+  });
+
   it('an actual response keeps the headers of middleware before and after it', async () => {
     const app = withEarlierHeaders('Accept-Encoding');
     app.use(cors({ origin: [ORIGIN], exposeHeaders: ['X-Request-Id'] }));
