@@ -4,6 +4,7 @@
  * here return exactly what the full computation (`decideUncached`, src/core/decide.ts) would, or
  * undefined when it must run; test/unit/decision-cache.test.ts holds them to that.
  */
+import { type ContentKey, createContentKey } from './content-key.js';
 import { actualAllowed, type CorsDecision, freeze, passThrough, type RequestFacts } from './decision.js';
 import type { OriginRule } from './origin-rule.js';
 import type { CorsPolicy } from './policy.js';
@@ -33,11 +34,13 @@ export interface DecisionCache {
    */
   readonly refused: RefusedCache | undefined;
   /**
-   * Origin-callback answers (a string, RegExp or list) compiled into rules, by the answer itself, so that
-   * a callback that keeps answering the same value does not re-validate it (Public Suffix List
-   * included) on every request. At most `MAX_CALLBACK_ANSWERS_CACHED` entries, emptied when full.
+   * Origin-callback answers (a string, RegExp or list) compiled into rules, by the answer's contents
+   * (`answerKey`), so that a callback that keeps answering the same value does not re-validate it (Public
+   * Suffix List included) on every request, and one whose array changed in place is read afresh. At most
+   * `MAX_CALLBACK_ANSWERS_CACHED` entries, emptied when full.
    */
-  readonly callbackAnswers: Map<unknown, OriginRule> | undefined;
+  readonly callbackAnswers: Map<string, OriginRule> | undefined;
+  readonly answerKey: ContentKey | undefined;
 }
 
 /** Slots of the refused-origin cache (a power of two). */
@@ -106,6 +109,7 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
       preflights: undefined,
       refused: undefined,
       callbackAnswers: undefined,
+      answerKey: undefined,
     };
   }
   const anyOrigin = rule.kind === 'any' ? freeze(actualAllowed(policy, 'actual', '*')) : undefined;
@@ -131,8 +135,17 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
           decisions: new Array(MAX_REFUSED_CACHED).fill(undefined),
         }
       : undefined;
-  const callbackAnswers = rule.kind === 'callback' ? new Map<unknown, OriginRule>() : undefined;
-  return { always: undefined, noOrigin, anyOrigin, byOrigin, preflights, refused, callbackAnswers };
+  const callback = rule.kind === 'callback';
+  return {
+    always: undefined,
+    noOrigin,
+    anyOrigin,
+    byOrigin,
+    preflights,
+    refused,
+    callbackAnswers: callback ? new Map<string, OriginRule>() : undefined,
+    answerKey: callback ? createContentKey() : undefined,
+  };
 }
 
 /**
