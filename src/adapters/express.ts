@@ -12,6 +12,7 @@ import {
   compile,
 } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
+import { callUserFunction } from '../core/user-function.js';
 import { decideNode, nodeCompileContext, writeDecision } from './node-http.js';
 
 export type NextFunction = (err?: unknown) => void;
@@ -67,7 +68,10 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
   return function corsgateDelegate(req, res, next) {
     let called = false;
     const withOptions = (err: unknown, options?: ExpressCorsOptions | null): void => {
-      if (called) return;
+      if (called) {
+        warnLateDelegate(delegate, err);
+        return;
+      }
       called = true;
       if (err !== null && err !== undefined) {
         next(err);
@@ -83,23 +87,29 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
       run(policy, req, res, next);
     };
     try {
-      const returned = delegate(req, withOptions);
-      if (returned !== undefined) {
-        if (typeof (returned as PromiseLike<ExpressCorsOptions>).then === 'function') {
-          (returned as PromiseLike<ExpressCorsOptions>).then(
-            (options) => withOptions(null, options),
-            (err: unknown) => withOptions(err ?? new Error('corsgate: the options delegate rejected')),
-          );
-        } else {
-          withOptions(null, returned as ExpressCorsOptions);
-        }
-      }
+      // (req, callback): only the callback answers; (req) => options: the returned value or Promise does.
+      callUserFunction(delegate, req, withOptions);
     } catch (err) {
       // An error thrown after the options were delivered belongs to whatever ran next, not to the delegate.
       if (called) throw err;
-      withOptions(err);
+      withOptions(err ?? new Error('corsgate: the options delegate threw'));
     }
   };
+}
+
+const lateDelegates = new WeakSet<object>();
+
+/** A delegate that answered twice, or failed after answering: the first answer stood (warned once per delegate). */
+function warnLateDelegate(delegate: object, err: unknown): void {
+  if (lateDelegates.has(delegate)) return;
+  lateDelegates.add(delegate);
+  const what =
+    err !== null && err !== undefined
+      ? `failed (${err instanceof Error ? err.message : String(err)}) after it had answered`
+      : 'answered more than once';
+  nodeCompileContext.warn?.(
+    `corsgate: the options delegate ${what}; only the first answer counted. Call the callback exactly once per request.`,
+  );
 }
 
 export default cors;

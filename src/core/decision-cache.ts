@@ -21,8 +21,8 @@ export interface DecisionCache {
   readonly noOrigin: CorsDecision | undefined;
   /** For every actual request when `origin` is `'*'`. */
   readonly anyOrigin: CorsDecision | undefined;
-  /** Allowed actual requests, by exact origin (every exact origin of the allowlist). */
-  readonly byOrigin: ReadonlyMap<string, CorsDecision> | undefined;
+  /** Allowed actual requests, by exact origin of the allowlist, filled as each origin is first allowed. */
+  readonly byOrigin: Map<string, CorsDecision> | undefined;
   /**
    * The last allowed preflight answer per exact origin (key '' when `origin` is `'*'`), reused when the
    * next preflight from that origin asks for the same method and headers. Bounded by the exact list.
@@ -81,19 +81,38 @@ export function rememberRefusal(cache: RefusedCache, origin: string, decision: C
 
 /** Remembers an allowed preflight answer for the next identical preflight from the same exact origin (one per origin). */
 export function rememberPreflight(
-  cache: DecisionCache,
+  policy: CorsPolicy<never>,
   allowOrigin: string,
   facts: RequestFacts,
   decision: CorsDecision,
 ): void {
+  const cache = policy.cache;
   const key = allowOrigin === '*' ? '' : (facts.origin as string);
-  if (cache.preflights !== undefined && (key === '' ? cache.anyOrigin !== undefined : cache.byOrigin?.has(key))) {
+  if (cache.preflights !== undefined && (key === '' ? cache.anyOrigin !== undefined : isExactOrigin(policy, key))) {
     cache.preflights.set(key, {
       method: facts.accessControlRequestMethod as string,
       requestHeaders: facts.accessControlRequestHeaders,
       privateNetwork: facts.accessControlRequestPrivateNetwork,
       decision: freeze(decision),
     });
+  }
+}
+
+/** An origin of the allowlist's exact Set (`null` is only there with `dangerouslyAllowNullOrigin`). */
+function isExactOrigin(policy: CorsPolicy<never>, origin: string): boolean {
+  const rule = policy.origin;
+  return rule.kind === 'allowlist' && rule.exact.has(origin);
+}
+
+/**
+ * Remembers the allowed answer to an actual request from an exact origin (without a cookie the policy
+ * refuses), for every later one: `byOrigin` fills as origins are seen, so compiling a long allowlist does
+ * not build a decision per origin up front.
+ */
+export function rememberAllowed(policy: CorsPolicy<never>, origin: string, decision: CorsDecision): void {
+  const byOrigin = policy.cache.byOrigin;
+  if (byOrigin !== undefined && !byOrigin.has(origin) && isExactOrigin(policy, origin)) {
+    byOrigin.set(origin, freeze(decision));
   }
 }
 
@@ -119,14 +138,8 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
       : rule.kind === 'callback'
         ? undefined
         : freeze(passThrough(policy.varyActual));
-  let byOrigin: Map<string, CorsDecision> | undefined;
-  if (rule.kind === 'allowlist' && rule.exact.size > 0) {
-    byOrigin = new Map();
-    for (const origin of rule.exact) {
-      if (origin !== 'null' || policy.allowNullOrigin)
-        byOrigin.set(origin, freeze(actualAllowed(policy, 'actual', origin)));
-    }
-  }
+  // Filled by `rememberAllowed` as exact origins are first seen.
+  const byOrigin = rule.kind === 'allowlist' && rule.exact.size > 0 ? new Map<string, CorsDecision>() : undefined;
   const preflights = rule.kind === 'any' || byOrigin !== undefined ? new Map<string, PreflightMemo>() : undefined;
   const refused: RefusedCache | undefined =
     rule.kind === 'allowlist'

@@ -1,46 +1,57 @@
 /**
  * Policies for options that arrive per request (the `cors` options delegate). A delegate usually answers
- * with a fresh object literal each time, so policies are kept by the options' contents, not their
- * identity: the same contents compile once. Bounded: emptied when full, so varying options cannot grow it.
+ * with a fresh object each time, so policies are kept by the options' contents, not their identity: the
+ * same contents compile once, and contents changed in place compile afresh. Options are read once
+ * (`readOptions`: plain objects, class instances with getters and inherited values alike) and the key is
+ * built from exactly what was read.
+ *
+ * A delegate whose options differ on every request (a fresh `onRefused` closure, a per-request `maxAge`)
+ * still compiles its `origin` once: compiled origin rules are kept by the origin's contents on their own,
+ * so a new policy costs the cheap options only, not the validation of a long allowlist again.
+ * Both caches are bounded: emptied when full, so varying options cannot grow them.
  */
+import type { ConfigProblem } from './config-error.js';
+import { createContentKey } from './content-key.js';
 import type { CorsOptions } from './options.js';
-import { type CompileContext, type CorsPolicy, compile } from './policy.js';
+import { compileOriginRule, type OriginCompileContext, type OriginRule } from './origin-rule.js';
+import { type CompileContext, type CorsPolicy, compileRead, type OriginRuleCompiler } from './policy.js';
+import { readOptions } from './read-options.js';
 
 /** Distinct option contents kept compiled per delegate. */
 export const MAX_POLICIES_CACHED = 64;
+/** Distinct `origin` values kept compiled per delegate. */
+export const MAX_ORIGIN_RULES_CACHED = 64;
 
 export type PolicyLookup<Req> = (options: CorsOptions<Req> | null | undefined) => CorsPolicy<Req>;
 
 export function createPolicyCache<Req>(context: CompileContext): PolicyLookup<Req> {
-  const byContents = new Map<string, CorsPolicy<Req>>();
-  const functionIds = new WeakMap<object, number>();
-  let nextId = 0;
-  const idOf = (fn: object): number => {
-    let id = functionIds.get(fn);
-    if (id === undefined) {
-      id = nextId++;
-      functionIds.set(fn, id);
+  const policies = new Map<string, CorsPolicy<Req>>();
+  const originRules = new Map<string, OriginRule>();
+  const keyOf = createContentKey();
+
+  const originRule: OriginRuleCompiler = (value, originContext: OriginCompileContext, problems: ConfigProblem[]) => {
+    const key = `${keyOf(value)}|${originContext.production ? 'p' : ''}${originContext.allowNull ? 'n' : ''}${originContext.allowInsecure ? 'i' : ''}`;
+    let rule = originRules.get(key);
+    if (rule === undefined) {
+      const before = problems.length;
+      rule = compileOriginRule(value, originContext, problems);
+      if (problems.length === before) {
+        if (originRules.size >= MAX_ORIGIN_RULES_CACHED) originRules.clear();
+        originRules.set(key, rule);
+      }
     }
-    return id;
+    return rule;
   };
-  const keyOf = (value: unknown): string => {
-    if (typeof value === 'string') return JSON.stringify(value);
-    if (typeof value === 'function') return `f${idOf(value)}`;
-    if (value instanceof RegExp) return `r${JSON.stringify(value.source)}/${value.flags}`;
-    if (Array.isArray(value)) return `[${value.map(keyOf).join(',')}]`;
-    if (typeof value === 'object' && value !== null) {
-      const keys = Object.keys(value).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${keyOf((value as Record<string, unknown>)[k])}`).join(',')}}`;
-    }
-    return String(value);
-  };
+
   return (options) => {
-    const key = options === null || options === undefined ? '' : keyOf(options);
-    let policy = byContents.get(key);
+    const read = readOptions(options);
+    let key = '';
+    for (const name in read) key += `${JSON.stringify(name)}=${keyOf((read as Record<string, unknown>)[name])};`;
+    let policy = policies.get(key);
     if (policy === undefined) {
-      policy = compile(options, context);
-      if (byContents.size >= MAX_POLICIES_CACHED) byContents.clear();
-      byContents.set(key, policy);
+      policy = compileRead(read, context, originRule);
+      if (policies.size >= MAX_POLICIES_CACHED) policies.clear();
+      policies.set(key, policy);
     }
     return policy;
   };
