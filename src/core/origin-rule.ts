@@ -251,6 +251,7 @@ function findLookAlike(original: RegExp): LookAlike | undefined {
     const at = (name: string, kind: LookAlike['kind']) =>
       candidates.push({ origin: `${scheme}://${name}`, kind, intended: host });
     at(`${host}.evil.example`, 'other');
+    at(`evil.${host}.attacker.test`, 'other');
     at(`evil${host}`, 'prefix');
     at(`evil-${host}`, 'prefix');
     at(host.replace(/\./g, 'x'), 'other');
