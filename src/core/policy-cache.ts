@@ -12,7 +12,7 @@
  */
 import type { ConfigProblem } from './config-error.js';
 import { createContentKey } from './content-key.js';
-import type { CorsOptions } from './options.js';
+import { type CorsOptions, OPTION_NAMES, type OriginCallback } from './options.js';
 import { compileOriginRule, type OriginCompileContext, type OriginRule } from './origin-rule.js';
 import { type CompileContext, type CorsPolicy, compileRead, type OriginRuleCompiler } from './policy.js';
 import { readOptions } from './read-options.js';
@@ -22,6 +22,9 @@ export const MAX_POLICIES_CACHED = 64;
 /** Distinct `origin` values kept compiled per delegate. */
 export const MAX_ORIGIN_RULES_CACHED = 64;
 
+/** Short key parts for the known option names (an unknown name is keyed as a JSON string). */
+const NAME_KEYS = new Map<string, string>(OPTION_NAMES.map((name, i) => [name, String(i)]));
+
 export type PolicyLookup<Req> = (options: CorsOptions<Req> | null | undefined) => CorsPolicy<Req>;
 
 export function createPolicyCache<Req>(context: CompileContext): PolicyLookup<Req> {
@@ -29,8 +32,10 @@ export function createPolicyCache<Req>(context: CompileContext): PolicyLookup<Re
   const originRules = new Map<string, OriginRule>();
   const keyOf = createContentKey();
 
+  /** The origin's key, computed once per lookup for the policy key and reused by `originRule`. */
+  let originKey: string | undefined;
   const originRule: OriginRuleCompiler = (value, originContext: OriginCompileContext, problems: ConfigProblem[]) => {
-    const key = `${keyOf(value)}|${originContext.production ? 'p' : ''}${originContext.allowNull ? 'n' : ''}${originContext.allowInsecure ? 'i' : ''}`;
+    const key = `${originKey ?? keyOf(value)}|${originContext.production ? 'p' : ''}${originContext.allowNull ? 'n' : ''}${originContext.allowInsecure ? 'i' : ''}`;
     let rule = originRules.get(key);
     if (rule === undefined) {
       const before = problems.length;
@@ -45,14 +50,50 @@ export function createPolicyCache<Req>(context: CompileContext): PolicyLookup<Re
 
   return (options) => {
     const read = readOptions(options);
+    const onRefused = read.onRefused;
+    const origin = read.origin;
     let key = '';
-    for (const name in read) key += `${JSON.stringify(name)}=${keyOf((read as Record<string, unknown>)[name])};`;
+    for (const name in read) {
+      const value = (read as Record<string, unknown>)[name];
+      let part: string;
+      if (typeof value === 'function' && (name === 'onRefused' || name === 'origin')) {
+        // A function given per request (often a closure over req) is not part of the key: see `rebind`.
+        part = 'function';
+      } else {
+        part = keyOf(value);
+        if (name === 'origin') originKey = part;
+      }
+      key += `${NAME_KEYS.get(name) ?? JSON.stringify(name)}=${part};`;
+    }
     let policy = policies.get(key);
     if (policy === undefined) {
       policy = compileRead(read, context, originRule);
+      originKey = undefined;
       if (policies.size >= MAX_POLICIES_CACHED) policies.clear();
       policies.set(key, policy);
+      return policy;
     }
-    return policy;
+    originKey = undefined;
+    return rebind(policy, typeof origin === 'function' ? origin : undefined, onRefused);
   };
+}
+
+/**
+ * The cached policy with this request's own origin callback and `onRefused`, when they are other functions
+ * than the ones it was compiled with: what compile checked of them (that they are functions) holds, and
+ * the decision cache does not depend on them, so it is shared.
+ */
+function rebind<Req>(
+  policy: CorsPolicy<Req>,
+  callback: OriginCallback | undefined,
+  onRefused: CorsPolicy<Req>['onRefused'],
+): CorsPolicy<Req> {
+  const sameCallback =
+    callback === undefined || (policy.origin.kind === 'callback' && policy.origin.callback === callback);
+  if (sameCallback && policy.onRefused === onRefused) return policy;
+  return Object.freeze({
+    ...policy,
+    origin: sameCallback ? policy.origin : { kind: 'callback' as const, callback: callback as OriginCallback },
+    onRefused,
+  });
 }

@@ -103,7 +103,7 @@ export function compileRead<Req>(
     warn: context.warn ?? defaultWarn,
   };
   let origin: OriginRule;
-  if ('origin' in opts && (opts.origin === undefined || opts.origin === '')) {
+  if (Object.hasOwn(opts, 'origin') && (opts.origin === undefined || opts.origin === '')) {
     // Present but unset: `cors` would allow every origin. Never compiled to the default.
     problems.push(unsetOriginProblem(opts.origin));
     origin = { kind: 'disabled' };

@@ -25,15 +25,30 @@ export function readOptions<Req>(options: CorsOptions<Req> | null | undefined): 
       },
     ]);
   }
-  // No prototype: an own key named `__proto__` or `toString` (from JSON, say) is just a key here.
-  const read: Record<string, unknown> = Object.create(null);
-  for (const name of OPTION_NAMES) {
-    if (name in options) read[name] = options[name];
+  // Known names first, in `OPTION_NAMES` order (a fast-mode object with a stable shape), then unknown names.
+  const read: Record<string, unknown> = {};
+  let known = 0;
+  for (let i = 0; i < OPTION_NAMES.length; i++) {
+    const name = OPTION_NAMES[i] as keyof CorsOptions;
+    if (name in options) {
+      read[name] = options[name];
+      known++;
+    }
   }
   // A class instance with no option at all (a `Timeout` returned by mistake) is checked like a plain object.
-  if (!isClassInstance(options) || Object.keys(read).length === 0) {
-    for (const name of Object.keys(options)) {
-      if (!Object.hasOwn(read, name)) read[name] = (options as Record<string, unknown>)[name];
+  if (known === 0 || !isClassInstance(options)) {
+    const own = Object.keys(options);
+    if (own.length !== known) {
+      for (const name of own) {
+        if (Object.hasOwn(read, name)) continue;
+        // defineProperty: an own key named `__proto__` (from JSON, say) is just a key here.
+        Object.defineProperty(read, name, {
+          value: (options as Record<string, unknown>)[name],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
     }
   }
   return read as ReadOptions<Req>;
@@ -47,6 +62,6 @@ export function readOptions<Req>(options: CorsOptions<Req> | null | undefined): 
 function isClassInstance(options: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(options);
   if (prototype === null || prototype === Object.prototype) return false;
-  const constructor = Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
-  return typeof constructor === 'function' && constructor !== Object;
+  const maker = Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
+  return typeof maker === 'function' && maker !== Object;
 }

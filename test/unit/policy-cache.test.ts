@@ -95,4 +95,26 @@ describe('createPolicyCache', () => {
     // and a rule compiled under other options that change its meaning is not shared
     expect(policyFor({ origin: many, dangerouslyAllowNullOrigin: true }).origin).not.toBe(policies[0]?.origin);
   });
+
+  it('a fresh onRefused or origin callback per request is the one that runs (the compiled rest is shared)', async () => {
+    const { decide } = await import('../../src/core/index.js');
+    const policyFor = createPolicyCache<string>({});
+    const many = Array.from({ length: 100 }, (_, i) => `https://app${i}.example.com`);
+    const seen: string[] = [];
+    for (const req of ['r1', 'r2', 'r3']) {
+      const policy = policyFor({ origin: many, onRefused: (refusal) => seen.push(`${req}:${refusal.kind}`) });
+      decide(policy, { method: 'GET', origin: 'https://evil.example' }, req);
+    }
+    expect(seen).toEqual(['r1:origin-not-allowed', 'r2:origin-not-allowed', 'r3:origin-not-allowed']);
+    const answers: string[] = [];
+    for (const tenant of ['a', 'b', 'a']) {
+      const policy = policyFor({
+        origin: (origin, cb) => cb(null, origin === `https://${tenant}.example.com`),
+        credentials: true,
+      });
+      const decision = await decide(policy, { method: 'GET', origin: 'https://a.example.com' }, tenant);
+      answers.push(`${tenant}:${decision.allowed}`);
+    }
+    expect(answers).toEqual(['a:true', 'b:false', 'a:true']);
+  });
 });
