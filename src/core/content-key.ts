@@ -87,13 +87,14 @@ export function createContentKey(): ContentKey {
   const arrayKey = (array: readonly unknown[]): string => {
     const seen = arrays.get(array);
     if (seen !== undefined && sameElements(seen.elements, array)) return seen.key;
-    const elements: unknown[] = new Array(array.length);
-    const parts: string[] = new Array(array.length);
+    // Built with push, so that the copy is a packed array (faster to compare against than a holey one).
+    const elements: unknown[] = [];
+    const parts: string[] = [];
     for (let i = 0; i < array.length; i++) {
       const element = array[i];
       const key = elementKey(element);
-      parts[i] = key;
-      elements[i] = element instanceof RegExp ? new RegExpSeen(element, key) : element;
+      parts.push(key);
+      elements.push(element instanceof RegExp ? new RegExpSeen(element, key) : element);
     }
     const contents = parts.join(',');
     let id = arrayIds.get(contents);
