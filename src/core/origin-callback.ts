@@ -57,10 +57,12 @@ export function runOriginCallback(
 }
 
 function timeoutMessage(policy: CorsPolicy<never>, origin: string | undefined, ignored: unknown): string {
-  const hint =
-    ignored !== undefined
-      ? ` It is declared with two parameters (origin, callback), so only callback answers; the value it returned (${show(ignored)}) was ignored. Call callback(null, answer), or declare it (origin) => answer.`
-      : ' Make the callback answer faster or raise originCallbackTimeout.';
+  // A returned value that looks like an answer (not a Timeout or a helper's object): the likely mistake.
+  const looksLikeAnswer =
+    typeof ignored === 'boolean' || typeof ignored === 'string' || ignored instanceof RegExp || Array.isArray(ignored);
+  const hint = looksLikeAnswer
+    ? ` It is declared with two parameters (origin, callback), so only callback answers; the value it returned (${show(ignored)}) was ignored. Call callback(null, answer), or declare it (origin) => answer.`
+    : ' Make the callback answer faster or raise originCallbackTimeout.';
   return `corsgate: the origin callback did not answer within ${policy.originCallbackTimeout} ms for Origin ${JSON.stringify(origin)}; the request was failed, not allowed.${hint}`;
 }
 

@@ -93,6 +93,22 @@ describe('a function declared (origin, callback) answers only through the callba
     expect((failure as Error).message).toContain('true');
   });
 
+  it('a slow callback returning its Timeout times out with the usual advice (the Timeout is no mistake)', async () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const policy = policyOf({
+      origin: (_origin, cb) => {
+        timer = setTimeout(() => cb(null, true), 60_000);
+        return timer;
+      },
+      originCallbackTimeout: 10,
+    });
+    const failure = await Promise.resolve(decide(policy, get(A), {})).catch((err: unknown) => err);
+    clearTimeout(timer);
+    expect(failure).toBeInstanceOf(CorsOriginTimeoutError);
+    expect((failure as Error).message).toContain('raise originCallbackTimeout');
+    expect((failure as Error).message).not.toContain('declared with two parameters');
+  });
+
   it('a returned Promise that rejects fails the request (no unhandled rejection)', async () => {
     const unhandled = vi.fn();
     process.on('unhandledRejection', unhandled);
