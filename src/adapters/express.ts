@@ -12,7 +12,7 @@ import {
   compile,
 } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
-import { callUserFunction } from '../core/user-function.js';
+import { callUserFunction, DELEGATE_TIMEOUT, delegateTimeoutMessage } from '../core/user-function.js';
 import { decideNode, nodeCompileContext, writeDecision } from './node-http.js';
 
 export type NextFunction = (err?: unknown) => void;
@@ -67,12 +67,15 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
 
   return function corsgateDelegate(req, res, next) {
     let called = false;
+    let timedOut = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const withOptions = (err: unknown, options?: ExpressCorsOptions | null): void => {
       if (called) {
-        warnLateDelegate(delegate, err);
+        warnLateDelegate(delegate, err, timedOut);
         return;
       }
       called = true;
+      if (timer !== undefined) clearTimeout(timer);
       if (err !== null && err !== undefined) {
         next(err);
         return;
@@ -86,13 +89,23 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
       }
       run(policy, req, res, next);
     };
+    let ignored: unknown;
     try {
       // (req, callback): only the callback answers; (req) => options: the returned value or Promise does.
-      callUserFunction(delegate, req, withOptions);
+      callUserFunction(delegate, req, withOptions, (value) => {
+        ignored = value;
+      });
     } catch (err) {
       // An error thrown after the options were delivered belongs to whatever ran next, not to the delegate.
       if (called) throw err;
       withOptions(err ?? new Error('corsgate: the options delegate threw'));
+    }
+    // Not answered yet: a request must not hang forever on a delegate that never calls back.
+    if (!called) {
+      timer = setTimeout(() => {
+        withOptions(new Error(delegateTimeoutMessage(ignored)));
+        timedOut = true;
+      }, DELEGATE_TIMEOUT);
     }
   };
 }
@@ -100,13 +113,15 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
 const lateDelegates = new WeakSet<object>();
 
 /** A delegate that answered twice, or failed after answering: the first answer stood (warned once per delegate). */
-function warnLateDelegate(delegate: object, err: unknown): void {
+function warnLateDelegate(delegate: object, err: unknown, timedOut: boolean): void {
   if (lateDelegates.has(delegate)) return;
   lateDelegates.add(delegate);
   const what =
     err !== null && err !== undefined
       ? `failed (${err instanceof Error ? err.message : String(err)}) after it had answered`
-      : 'answered more than once';
+      : timedOut
+        ? `answered after ${DELEGATE_TIMEOUT} ms (the request had already failed)`
+        : 'answered more than once';
   nodeCompileContext.warn?.(
     `corsgate: the options delegate ${what}; only the first answer counted. Call the callback exactly once per request.`,
   );

@@ -63,3 +63,20 @@ function rejection(err: unknown): unknown {
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
+
+/** Milliseconds an options delegate may take to answer before its request fails (it has no option of its own). */
+export const DELEGATE_TIMEOUT = 10_000;
+
+/**
+ * Why an options delegate's request failed: it never answered within `DELEGATE_TIMEOUT`. When a
+ * node-style delegate returned an object (most likely the options, returned instead of passed to
+ * callback), says so.
+ */
+export function delegateTimeoutMessage(ignored: unknown): string {
+  const returnedOptions = typeof ignored === 'object' && ignored !== null && !isThenable(ignored);
+  return `corsgate: the options delegate did not answer within ${DELEGATE_TIMEOUT} ms; the request was failed, not allowed.${
+    returnedOptions
+      ? ' It is declared with two parameters (req, callback), so only callback answers; the object it returned was ignored. Call callback(null, options), or declare it (req) => options.'
+      : ' Call callback(null, options) once per request.'
+  }`;
+}

@@ -238,3 +238,59 @@ describe.each([
     });
   });
 });
+
+describe('an options delegate that never calls back', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const call = (middleware: ReturnType<typeof cors>) => {
+    const next = vi.fn();
+    const req = { method: 'GET', headers: { origin: A }, url: '/x' } as never;
+    const res = { setHeader: vi.fn(), getHeader: vi.fn(), req } as never;
+    middleware(req, res, next);
+    return { next, res: res as { setHeader: ReturnType<typeof vi.fn> } };
+  };
+
+  it('(req, cb) returning its options instead of calling back fails after 10 s, saying why (never hangs, never allows)', () => {
+    vi.useFakeTimers();
+    // biome-ignore lint/correctness/noUnusedFunctionParameters: the mistake under test
+    const { next, res } = call(cors((req, cb) => ({ origin: [A] })));
+    vi.advanceTimersByTime(9_999);
+    expect(next).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(next).toHaveBeenCalledTimes(1);
+    const [err] = next.mock.calls[0] as [Error];
+    expect(err.message).toContain('did not answer within 10000 ms');
+    expect(err.message).toContain('the object it returned was ignored');
+    expect(res.setHeader).not.toHaveBeenCalled();
+  });
+
+  it('a callback after the time limit changes nothing (warned once)', () => {
+    vi.useFakeTimers();
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      let late: ((err: null, options: CorsOptions) => void) | undefined;
+      const { next, res } = call(
+        cors((_req, cb) => {
+          late = cb;
+        }),
+      );
+      vi.advanceTimersByTime(10_000);
+      expect(next).toHaveBeenCalledTimes(1);
+      expect((next.mock.calls[0] as [Error])[0].message).toContain('Call callback(null, options) once per request');
+      late?.(null, { origin: '*' });
+      expect(next).toHaveBeenCalledTimes(1);
+      expect(res.setHeader).not.toHaveBeenCalled();
+      expect(String(warned.mock.calls[0]?.[0])).toMatch(/answered after 10000 ms/);
+    } finally {
+      warned.mockRestore();
+    }
+  });
+
+  it('a delegate that answers in time sets no timer after answering synchronously', () => {
+    vi.useFakeTimers();
+    const { next } = call(cors((_req, cb) => cb(null, { origin: [A] })));
+    expect(next).toHaveBeenCalledTimes(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
