@@ -27,6 +27,53 @@ describe('corsgate/fastify', () => {
     }
   });
 
+  it.each([
+    { label: 'under a prefix', prefix: '/api' as string | undefined, url: '/api/items' },
+    { label: 'without a prefix', prefix: undefined, url: '/items' },
+  ])('answers preflights when registered inside an encapsulated plugin, $label', async ({ prefix, url }) => {
+    app = Fastify();
+    await app.register(
+      async (api) => {
+        await api.register(corsgate, { origin: [ORIGIN], methods: ['GET', 'PUT'] });
+        api.get('/items', async () => []);
+        api.put('/items', async () => ({ ok: true }));
+      },
+      prefix === undefined ? {} : { prefix },
+    );
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url,
+      headers: { origin: ORIGIN, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-token' },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET, PUT');
+    expect(preflight.headers['access-control-allow-headers']).toBe('x-token');
+    const put = await app.inject({ method: 'PUT', url, headers: { origin: ORIGIN } });
+    expect(put.json()).toEqual({ ok: true });
+    expect(put.headers['access-control-allow-origin']).toBe(ORIGIN);
+  });
+
+  it('scopes CORS to the encapsulated plugin it is registered in, as @fastify/cors does', async () => {
+    app = Fastify();
+    app.get('/public', async () => 'public');
+    await app.register(
+      async (api) => {
+        await api.register(corsgate, { origin: [ORIGIN] });
+        api.get('/items', async () => []);
+      },
+      { prefix: '/api' },
+    );
+    const headers = { origin: ORIGIN, 'access-control-request-method': 'GET' };
+    const inside = await app.inject({ method: 'OPTIONS', url: '/api/items', headers });
+    expect(inside.statusCode).toBe(204);
+    const outside = await app.inject({ method: 'OPTIONS', url: '/public', headers });
+    expect(outside.statusCode).toBe(404);
+    expect(outside.headers['access-control-allow-origin']).toBeUndefined();
+    const get = await app.inject({ url: '/public', headers: { origin: ORIGIN } });
+    expect(get.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('applies app-wide: to routes of encapsulated plugins registered before and after it, and to 404s', async () => {
     app = Fastify();
     await app.register(async (child) => {

@@ -14,7 +14,7 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
 import corsExpress from '../../src/adapters/express.js';
-import corsgateFastify from '../../src/adapters/fastify.js';
+import corsgateFastify, { type FastifyCorsOptions } from '../../src/adapters/fastify.js';
 import { withCors } from '../../src/adapters/fetch.js';
 import corsHono from '../../src/adapters/hono.js';
 import corsKoa from '../../src/adapters/koa.js';
@@ -224,8 +224,9 @@ const honoAdapter: Adapter = {
   },
 };
 
+/** corsgate/fastify with the scenario's options as a `@fastify/cors` user writes them. */
 const fastifyAdapter: Adapter = {
-  name: 'Fastify 5 (corsgate/fastify)',
+  name: 'Fastify 5 (corsgate/fastify, @fastify/cors options)',
   async start(scenario) {
     const app = Fastify();
     const appVary = scenario.appVary;
@@ -235,7 +236,7 @@ const fastifyAdapter: Adapter = {
         done();
       });
     }
-    await app.register(corsgateFastify, scenario.options);
+    await app.register(corsgateFastify, scenario.fastify ?? (scenario.options as FastifyCorsOptions));
     app.route({
       method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       url: PATH,
