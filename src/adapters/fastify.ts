@@ -47,6 +47,9 @@ declare module 'fastify' {
 }
 
 type Next = (err?: Error) => void;
+
+/** Decorates the context corsgate is registered in (and so its children). */
+const REGISTERED = Symbol('corsgate');
 type Apply = (request: FastifyRequest, reply: FastifyReply, next: Next) => void;
 
 /** Options the registration reads, not the per-request CORS handling (with a delegator, the only ones read). */
@@ -78,6 +81,18 @@ function corsgatePlugin(
         : (core) => compile<FastifyRequest>(core, coreContext),
   };
   const problems: ConfigProblem[] = registrationProblems(options);
+  if (fastify.hasDecorator(REGISTERED)) {
+    // As with @fastify/cors (whose second registration throws FST_ERR_DEC_ALREADY_PRESENT): two hooks
+    // on the same routes would answer preflights with one configuration and other requests with the other.
+    problems.push({
+      option: 'register',
+      value: fastify.prefix === '' ? 'the root context' : `the context of prefix ${fastify.prefix}`,
+      problem: 'corsgate is already registered in this context or in one that encloses it.',
+      fix: 'register it once per scope: at the root, or in each encapsulated plugin (siblings), and use config.cors for routes that differ.',
+    });
+  } else {
+    fastify.decorate(REGISTERED, true);
+  }
   let base: FastifyPolicy | undefined;
   if (delegate === undefined) {
     try {
@@ -316,7 +331,6 @@ function addOptionsRoute(
   options: FastifyCorsOptions,
   continued: WeakSet<FastifyRequest>,
 ): void {
-  if (fastify.hasRoute({ method: 'OPTIONS', url: `${fastify.prefix}*` })) return; // a corsgate registered here already
   fastify.options(
     '*',
     {
