@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import corsgate from '../../src/adapters/fastify.js';
+import corsgate, { type FastifyCorsOptionsDelegate } from '../../src/adapters/fastify.js';
 import { CorsConfigError } from '../../src/core/index.js';
 
 const ORIGIN = 'https://app.example.com';
@@ -377,5 +377,64 @@ describe('corsgate/fastify: @fastify/cors options', () => {
     expect(meta[Symbol.for('skip-override')]).toBe(true);
     expect(meta[Symbol.for('fastify.display-name')]).toBe('corsgate');
     expect(meta[Symbol.for('plugin-meta')]).toEqual({ name: 'corsgate', fastify: '5.x' });
+  });
+});
+
+describe('corsgate/fastify: the @fastify/cors README, as TypeScript users write it', () => {
+  it('compiles and runs unchanged (the types come from the plugin)', async () => {
+    app = Fastify();
+    await app.register(async (scope) => {
+      await scope.register(corsgate, {
+        origin: (origin, cb) => {
+          const hostname = new URL(origin ?? 'null:').hostname;
+          if (hostname === 'localhost') {
+            //  Request from localhost will pass
+            cb(null, true);
+            return;
+          }
+          // Generate an error on other origins, disabling access
+          cb(new Error('Not allowed'), false);
+        },
+        methods: ['GET', 'HEAD', 'POST'],
+        allowedHeaders: 'Content-Type,Authorization',
+        exposedHeaders: ['Content-Range', 'X-Content-Range'],
+        maxAge: 600,
+        cacheControl: 'public, max-age=600',
+        optionsSuccessStatus: 200,
+        strictPreflight: true,
+        hideOptionsRoute: true,
+        logLevel: 'silent',
+        hook: 'preHandler',
+      });
+      scope.get('/', (_req, reply) => {
+        reply.send({ hello: 'world' });
+      });
+    });
+    await app.register(
+      async (scope) => {
+        // As with @fastify/cors's types, the function form needs its return type written out.
+        await scope.register(corsgate, (_instance: FastifyInstance): FastifyCorsOptionsDelegate => {
+          return (req, callback) => {
+            const corsOptions = { origin: true };
+            // do not include CORS headers for requests from localhost
+            if (/^localhost$/m.test(req.headers.origin ?? '')) corsOptions.origin = false;
+            // callback expects two parameters: error and options
+            callback(null, corsOptions);
+          };
+        });
+        scope.get('/', { config: { cors: { maxAge: 60 } } }, (_req, reply) => {
+          reply.send({ hello: 'world' });
+        });
+      },
+      { prefix: '/async' },
+    );
+    const local = await app.inject({ url: '/', ...preflightFrom('http://localhost:8080', 'POST') });
+    expect([local.statusCode, local.headers['access-control-allow-origin']]).toEqual([200, 'http://localhost:8080']);
+    expect(local.headers['cache-control']).toBe('public, max-age=600');
+    const other = await app.inject({ url: '/', headers: { origin: ORIGIN } });
+    expect(other.statusCode).toBe(500);
+    const delegated = await app.inject({ url: '/async/', ...preflightFrom(ORIGIN, 'GET') });
+    expect(delegated.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(delegated.headers['access-control-max-age']).toBeUndefined(); // the OPTIONS * route has no config.cors
   });
 });
