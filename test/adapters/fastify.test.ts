@@ -310,6 +310,25 @@ describe('corsgate/fastify: @fastify/cors options', () => {
     expect(fromFactory.headers['access-control-allow-origin']).toBe(ORIGIN);
   });
 
+  it('warns at start-up that CORS options given next to a delegator are ignored, as @fastify/cors ignores them', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      app = Fastify();
+      await app.register(corsgate, {
+        origin: 'https://ignored.example.com',
+        maxAge: 60,
+        hook: 'preHandler',
+        delegator: (_request, callback) => callback(null, { origin: [ORIGIN] }),
+      });
+      app.get('/items', async () => []);
+      const response = await app.inject({ url: '/items', headers: { origin: ORIGIN } });
+      expect(response.headers['access-control-allow-origin']).toBe(ORIGIN);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/options origin, maxAge are ignored/), expect.anything());
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('fails a request whose delegator answers a dangerous configuration, with the CorsConfigError', async () => {
     app = Fastify();
     await app.register(corsgate, { delegator: async () => ({ origin: '*', credentials: true }) });
