@@ -158,7 +158,15 @@ function corsgatePlugin(
         next();
         return;
       }
-      const compiled = routeCors === undefined ? compiledBase : forRoute(routeCors, request.routeOptions);
+      let compiled = compiledBase;
+      if (routeCors !== undefined) {
+        try {
+          compiled = forRoute(routeCors, request.routeOptions);
+        } catch (err) {
+          next(err as Error); // a route added before the plugin, with a bad config.cors: fails its requests
+          return;
+        }
+      }
       run(compiled, false, request, reply, next, continued);
     };
   }

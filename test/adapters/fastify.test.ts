@@ -230,6 +230,19 @@ describe('corsgate/fastify: @fastify/cors options', () => {
     expect((error as Error).message).toMatch(/list the origins that may send credentials/);
   });
 
+  it('fails the requests of a route added before the plugin whose config.cors is dangerous (it was not seen at start-up)', async () => {
+    app = Fastify();
+    app.setErrorHandler((error, _request, reply) => {
+      reply.code(500).send({ name: (error as Error).name });
+    });
+    app.get('/early', { config: { cors: { origin: true } } }, async () => 'early');
+    await app.register(corsgate, { origin: [ORIGIN], credentials: true });
+    const response = await app.inject({ url: '/early', headers: { origin: ORIGIN } });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ name: 'CorsConfigError' });
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('supports preflight: false (preflights get the headers of an actual request and go to the routes)', async () => {
     app = Fastify();
     await app.register(corsgate, { origin: [ORIGIN], preflight: false });
