@@ -6,7 +6,6 @@
  * at start-up like every corsgate option. Translation only: the CORS rules stay in `src/core/`.
  */
 import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify';
-import { show } from '../core/config-error.js';
 import {
   type CompileContext,
   type ConfigProblem,
@@ -15,6 +14,7 @@ import {
   type CorsPolicy,
   type OriginCallback,
   type OriginCallbackResult,
+  showConfigValue as show,
 } from '../core/index.js';
 
 /** The Fastify hooks `@fastify/cors` can run in (option `hook`). */

@@ -14,7 +14,15 @@
  * (`setErrorHandler`, a 500 by default).
  */
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
-import { type ConfigProblem, CorsConfigError, type CorsDecision, compile, decide, mergeVary } from '../core/index.js';
+import {
+  type ConfigProblem,
+  CorsConfigError,
+  type CorsDecision,
+  compile,
+  decide,
+  mergeVary,
+  showConfigValue,
+} from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
 import { DEBUG_ENABLED } from './debug-log.js';
 import {
@@ -113,6 +121,17 @@ function corsgatePlugin(
   // (a bad one stops start-up there), or on first use for a route added before the plugin.
   const routes = new WeakMap<object, FastifyPolicy>();
   const forRoute = (routeCors: FastifyRouteCorsOptions, route: RouteLabel): FastifyPolicy => {
+    if (typeof routeCors !== 'object' || routeCors === null) {
+      if ((routeCors as unknown) === true) return base as FastifyPolicy; // "CORS on": the plugin's options
+      throw new CorsConfigError([
+        {
+          option: `${routeLabel(route)}`,
+          value: showConfigValue(routeCors),
+          problem: 'it must be an object of CORS options, or false to turn CORS off for the route.',
+          fix: 'write e.g. config: { cors: { origin: ["https://app.example.com"] } }, or config: { cors: false }.',
+        },
+      ]);
+    }
     let compiled = routes.get(routeCors);
     if (compiled === undefined) {
       compiled = compileFastifyOptions({ ...options, ...routeCors }, context, routeLabel(route));

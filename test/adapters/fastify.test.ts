@@ -216,6 +216,17 @@ describe('corsgate/fastify: @fastify/cors options', () => {
     expect(early.headers['access-control-allow-origin']).toBe('https://early.example.com');
   });
 
+  it('reads config.cors: true as the plugin options and refuses other values that are not options', async () => {
+    app = Fastify();
+    await app.register(corsgate, { origin: [ORIGIN] });
+    app.get('/on', { config: { cors: true as never } }, async () => 'on');
+    expect(() => app?.get('/odd', { config: { cors: 'yes' as never } }, async () => 'odd')).toThrow(
+      /route GET \/odd: config.cors.*must be an object of CORS options, or false/,
+    );
+    const on = await app.inject({ url: '/on', headers: { origin: ORIGIN } });
+    expect(on.headers['access-control-allow-origin']).toBe(ORIGIN);
+  });
+
   it('stops start-up at the route for a dangerous route-level config.cors, naming the route and the option', async () => {
     app = Fastify();
     await app.register(corsgate, { origin: [ORIGIN], credentials: true });
