@@ -228,7 +228,10 @@ function runDelegate(
     if (settled) return;
     settled = true;
     if (err !== null && err !== undefined) answer(err instanceof Error ? err : new Error(String(err)), {});
-    else answer(undefined, options ?? {});
+    else if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      // No options is not "the defaults" (any origin): @fastify/cors fails the request too.
+      answer(new Error(`corsgate: the delegator answered ${showConfigValue(options)}, not an options object.`), {});
+    } else answer(undefined, options);
   };
   const nodeStyle = delegate.length >= 2;
   let returned: unknown;

@@ -353,6 +353,20 @@ describe('corsgate/fastify: @fastify/cors options', () => {
     }
   });
 
+  it('fails a request whose delegator answers no options object (never the any-origin defaults)', async () => {
+    app = Fastify();
+    await app.register(corsgate, {
+      delegator: (_request, callback) => {
+        setTimeout(() => (callback as (err: null) => void)(null), 1);
+      },
+    });
+    app.get('/items', async () => []);
+    const response = await app.inject({ url: '/items', headers: { origin: ORIGIN } });
+    expect(response.statusCode).toBe(500);
+    expect(response.json().message).toMatch(/the delegator answered undefined, not an options object/);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('fails a request whose delegator answers a dangerous configuration, with the CorsConfigError', async () => {
     app = Fastify();
     await app.register(corsgate, { delegator: async () => ({ origin: '*', credentials: true }) });
