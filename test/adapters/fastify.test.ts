@@ -429,6 +429,30 @@ describe('corsgate/fastify: @fastify/cors options', () => {
     expect((error as Error).message).toMatch(/already registered in this context or in one that encloses it/);
   });
 
+  it.each([
+    { options: {}, hide: true, logLevel: undefined },
+    { options: { hideOptionsRoute: false, logLevel: 'silent' as const }, hide: false, logLevel: 'silent' },
+  ])('adds its OPTIONS * route with hideOptionsRoute and logLevel ($options)', async ({ options, hide, logLevel }) => {
+    app = Fastify();
+    const added: { url: string; method: unknown; hide: unknown; logLevel: unknown }[] = [];
+    app.addHook('onRoute', (route) => {
+      added.push({
+        url: route.url,
+        method: route.method,
+        hide: (route.schema as { hide?: unknown } | undefined)?.hide,
+        logLevel: route.logLevel,
+      });
+    });
+    await app.register(
+      async (api) => {
+        await api.register(corsgate, options);
+      },
+      { prefix: '/api' },
+    );
+    await app.ready();
+    expect(added).toEqual([{ url: '/api*', method: 'OPTIONS', hide, logLevel: logLevel ?? '' }]);
+  });
+
   it('carries the plugin metadata of fastify-plugin', () => {
     const meta = corsgate as unknown as Record<symbol, unknown>;
     expect(meta[Symbol.for('skip-override')]).toBe(true);
