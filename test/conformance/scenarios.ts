@@ -3,6 +3,7 @@
  * values are written out from the Fetch Standard and the `cors` package's behaviour, not computed by the
  * core. Adding a row here runs it against every adapter (see conformance.test.ts).
  */
+import type { FastifyCorsOptions } from '../../src/adapters/fastify.js';
 import type { CorsOptions } from '../../src/core/index.js';
 
 export const ORIGIN = 'https://app.example.com';
@@ -29,6 +30,12 @@ export interface ScenarioRequest {
 export interface Scenario {
   readonly name: string;
   readonly options: CorsOptions;
+  /**
+   * The same configuration as a `@fastify/cors` user writes it, run by corsgate/fastify, where it differs:
+   * `@fastify/cors`'s defaults are `methods: 'GET,HEAD,POST'` and `strictPreflight: true`, and it joins
+   * arrays with `', '`.
+   */
+  readonly fastify?: FastifyCorsOptions;
   readonly request: ScenarioRequest;
   /** The application sets this `Vary` itself (before corsgate runs, or in its handler for Fetch-style adapters). */
   readonly appVary?: string;
@@ -95,6 +102,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight allowed, default options (any origin)',
     options: {},
+    fastify: { methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'content-type,x-token'),
     expect: {
       status: 204,
@@ -110,6 +118,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight allowed, allowlisted origin',
     options: allowlist,
+    fastify: { origin: [ORIGIN], methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
       status: 204,
@@ -131,6 +140,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight refused: method not listed',
     options: { origin: [ORIGIN], methods: ['GET', 'POST'] },
+    fastify: { origin: [ORIGIN], methods: 'GET,POST' },
     request: preflight(ORIGIN, 'DELETE'),
     expect: {
       status: 204,
@@ -142,6 +152,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight refused: request header not listed',
     options: { origin: [ORIGIN], allowedHeaders: ['Content-Type'] },
+    fastify: { origin: [ORIGIN], allowedHeaders: 'Content-Type', methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
       status: 204,
@@ -199,6 +210,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'OPTIONS without Access-Control-Request-Method goes to the application',
     options: allowlist,
+    fastify: { origin: [ORIGIN], strictPreflight: false },
     request: { method: 'OPTIONS', headers: { Origin: ORIGIN } },
     expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
   },
@@ -216,6 +228,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'credentials: preflight',
     options: { origin: [ORIGIN], credentials: true },
+    fastify: { origin: [ORIGIN], credentials: true, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PATCH', 'content-type'),
     expect: {
       status: 204,
@@ -232,6 +245,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'exposed headers on an actual request',
     options: { origin: [ORIGIN], exposedHeaders: ['X-Request-Id', 'X-Total-Count'] },
+    fastify: { origin: [ORIGIN], exposedHeaders: 'X-Request-Id,X-Total-Count' },
     request: get({ Origin: ORIGIN }),
     expect: {
       status: 200,
@@ -246,6 +260,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'maxAge on a preflight',
     options: { origin: [ORIGIN], maxAge: 600 },
+    fastify: { origin: [ORIGIN], maxAge: 600, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT'),
     expect: {
       status: 204,
@@ -261,6 +276,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'optionsSuccessStatus 200',
     options: { origin: [ORIGIN], optionsSuccessStatus: 200 },
+    fastify: { origin: [ORIGIN], optionsSuccessStatus: 200, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT'),
     expect: {
       status: 200,
@@ -272,6 +288,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: "preflightContinue: the application's OPTIONS handler answers",
     options: { origin: [ORIGIN], preflightContinue: true },
+    fastify: { origin: [ORIGIN], preflightContinue: true, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
       status: 200,
@@ -287,6 +304,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'Private Network Access preflight',
     options: { origin: [ORIGIN], allowPrivateNetwork: true },
+    fastify: { origin: [ORIGIN], allowPrivateNetwork: true, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'GET', undefined, { 'Access-Control-Request-Private-Network': 'true' }),
     expect: {
       status: 204,
@@ -355,6 +373,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'origin callback returning an object is not a 500: the callback answers',
     options: callbackShapes.object as CorsOptions,
+    fastify: { ...callbackShapes.object, methods: DEFAULT_METHODS } as FastifyCorsOptions,
     request: preflight(ORIGIN, 'PUT'),
     expect: {
       status: 204,
