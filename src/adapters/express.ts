@@ -3,21 +3,42 @@
  * A drop-in for the `cors` package: `cors()`, `cors(options)`, `cors((req, callback) => ...)`.
  * Translation only: every CORS rule lives in `src/core/`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import {
+  type CorsOptions as CoreCorsOptions,
+  type CorsOptionsDelegate as CoreCorsOptionsDelegate,
   type CorsDecision,
-  type CorsOptions,
-  type CorsOptionsDelegate,
   type CorsPolicy,
   compile,
 } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
+import type { ExpressRequest } from './express-request.js';
 import { decideNode, nodeCompileContext, writeDecision } from './node-http.js';
 
+export type { ExpressRequest } from './express-request.js';
 export type NextFunction = (err?: unknown) => void;
 export type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
-export type ExpressCorsOptions = CorsOptions<IncomingMessage>;
-export type ExpressCorsOptionsDelegate = CorsOptionsDelegate<IncomingMessage>;
+
+/** The least a request must have, as `@types/cors` names it: Express's and Node's requests both qualify. */
+export interface CorsRequest {
+  method?: string | undefined;
+  headers: IncomingHttpHeaders;
+}
+
+/**
+ * The options, named as in `@types/cors`. `Req` is what `onRefused` receives: Express's `Request` by
+ * default (when `@types/express` is installed).
+ */
+export type CorsOptions<Req = ExpressRequest> = CoreCorsOptions<Req>;
+
+/**
+ * An options delegate, named and parameterised as in `@types/cors`: `cors.CorsOptionsDelegate<express.Request>`
+ * or just `cors.CorsOptionsDelegate` (Express's `Request` when `@types/express` is installed).
+ */
+export type CorsOptionsDelegate<Req extends CorsRequest = ExpressRequest> = CoreCorsOptionsDelegate<Req>;
+
+export type ExpressCorsOptions = CorsOptions<ExpressRequest>;
+export type ExpressCorsOptionsDelegate = CorsOptionsDelegate<ExpressRequest>;
 
 /**
  * Creates the middleware. Options are validated now: a dangerous or malformed configuration throws a
@@ -32,10 +53,10 @@ export function cors(options?: ExpressCorsOptions | ExpressCorsOptionsDelegate |
   };
 }
 
-function run(policy: CorsPolicy<IncomingMessage>, req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
+function run(policy: CorsPolicy<ExpressRequest>, req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
   let decision: CorsDecision | Promise<CorsDecision>;
   try {
-    decision = decideNode(policy, req, req);
+    decision = decideNode(policy, req, req as ExpressRequest);
   } catch (err) {
     next(err);
     return;
@@ -62,7 +83,7 @@ function finish(res: ServerResponse, decision: CorsDecision, next: NextFunction)
 }
 
 function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddleware {
-  const policyFor = createPolicyCache<IncomingMessage>(nodeCompileContext);
+  const policyFor = createPolicyCache<ExpressRequest>(nodeCompileContext);
 
   return function corsgateDelegate(req, res, next) {
     let called = false;
@@ -73,7 +94,7 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
         next(err);
         return;
       }
-      let policy: CorsPolicy<IncomingMessage>;
+      let policy: CorsPolicy<ExpressRequest>;
       try {
         policy = policyFor(options);
       } catch (compileError) {
@@ -83,7 +104,8 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
       run(policy, req, res, next);
     };
     try {
-      const returned = delegate(req, withOptions);
+      // Under Express (this export's framework) `req` is Express's request; the type says so.
+      const returned = delegate(req as ExpressRequest, withOptions);
       if (returned !== undefined) {
         if (typeof (returned as PromiseLike<ExpressCorsOptions>).then === 'function') {
           (returned as PromiseLike<ExpressCorsOptions>).then(
