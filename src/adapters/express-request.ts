@@ -11,8 +11,11 @@ import type { IncomingMessage } from 'node:http';
 // @ts-ignore -- optional: @types/express may be absent
 import type { Request as MaybeExpressRequest } from 'express';
 
-/** `true` when `T` is `any`, as an unresolved import is. */
-type IsAny<T> = 0 extends 1 & T ? true : false;
+/**
+ * `T`, unless it is the `any` of an unresolved import: then `Fallback`. (The usual `0 extends 1 & T` test
+ * does not see through an unresolved import's type; this form does, checked by test/package/consumers.test.ts.)
+ */
+type Resolved<T, Fallback> = unknown extends T ? Fallback : T;
 
 /** Express's `Request` if its types are installed, else `IncomingMessage`. */
-export type ExpressRequest = IsAny<MaybeExpressRequest> extends true ? IncomingMessage : MaybeExpressRequest;
+export type ExpressRequest = Resolved<MaybeExpressRequest, IncomingMessage>;
