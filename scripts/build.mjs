@@ -21,10 +21,10 @@ writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' }, n
 // The `corsgate` bin (package.json "bin"): executable, with its #!/usr/bin/env node line kept by tsc.
 chmodSync('dist/esm/cli/main.js', 0o755);
 
-// Express's `Request` type is optional (src/adapters/express-request.ts): tsc drops the `@ts-ignore` that
+// Express's `Request` type is optional (src/adapters/express.ts): tsc drops the `@ts-ignore` that
 // keeps a consumer without @types/express from an error on the import, so put it back in both builds.
 const optionalImport = "import type { Request as MaybeExpressRequest } from 'express';";
-for (const file of ['dist/esm/adapters/express-request.d.ts', 'dist/cjs/adapters/express-request.d.ts']) {
+for (const file of ['dist/esm/adapters/express.d.ts', 'dist/cjs/adapters/express.d.ts']) {
   const text = readFileSync(file, 'utf8');
   if (!text.includes(optionalImport)) throw new Error(`build: ${file} no longer imports Express's Request as expected`);
   writeFileSync(file, text.replace(optionalImport, `// @ts-ignore -- @types/express is optional\n${optionalImport}`));

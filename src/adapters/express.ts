@@ -4,6 +4,13 @@
  * Translation only: every CORS rule lives in `src/core/`.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+// Express's `Request` is what this export's options delegate and `onRefused` receive, when the app has
+// @types/express; corsgate never imports Express at run time. Without @types/express the import resolves
+// to `any` (the @ts-ignore, put back into the emitted declarations by scripts/build.mjs, keeps that from
+// being an error) and `ExpressRequest` falls back to Node's IncomingMessage.
+// biome-ignore lint/suspicious/noTsIgnore: @ts-expect-error would fail where @types/express is installed.
+// @ts-ignore -- optional: @types/express may be absent
+import type { Request as MaybeExpressRequest } from 'express';
 import {
   type CorsOptions as CoreCorsOptions,
   type CorsOptionsDelegate as CoreCorsOptionsDelegate,
@@ -12,10 +19,16 @@ import {
   compile,
 } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
-import type { ExpressRequest } from './express-request.js';
 import { decideNode, nodeCompileContext, writeDecision } from './node-http.js';
 
-export type { ExpressRequest } from './express-request.js';
+/**
+ * `T`, unless it is the `any` of an unresolved import: then `Fallback`. (The usual `0 extends 1 & T` test
+ * does not see through an unresolved import's type; this form does, checked by test/package/consumers.test.ts.)
+ */
+type Resolved<T, Fallback> = unknown extends T ? Fallback : T;
+
+/** Express's `Request` if its types are installed (so `req.query`, `req.path`, `req.header()` type-check), else `IncomingMessage`. */
+export type ExpressRequest = Resolved<MaybeExpressRequest, IncomingMessage>;
 export type NextFunction = (err?: unknown) => void;
 export type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
 
