@@ -58,9 +58,13 @@ export type ExpressCorsOptionsDelegate = CorsOptionsDelegate<ExpressRequest>;
  * `CorsConfigError` at start-up. With a delegate, options are validated when first seen (and kept per
  * options contents); an invalid one fails that request through `next(err)`.
  */
-export function cors(options?: ExpressCorsOptions | ExpressCorsOptionsDelegate | null): CorsMiddleware {
-  if (typeof options === 'function') return delegatingMiddleware(options);
-  const policy = compile(options, nodeCompileContext);
+export function cors<Req extends CorsRequest = ExpressRequest>(
+  options?: CorsOptions<Req> | CorsOptionsDelegate<Req> | null,
+): CorsMiddleware {
+  // `Req` only says what the delegate and `onRefused` receive (as `cors<Request>(...)` does with @types/cors):
+  // at run time they get the request the framework passed in, whatever it was declared as.
+  if (typeof options === 'function') return delegatingMiddleware(options as unknown as ExpressCorsOptionsDelegate);
+  const policy = compile(options as ExpressCorsOptions | null | undefined, nodeCompileContext);
   return function corsgate(req, res, next) {
     run(policy, req, res, next);
   };

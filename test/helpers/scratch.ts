@@ -38,7 +38,7 @@ export interface Output {
   readonly stderr: string;
 }
 
-export async function run(file: string, args: readonly string[], cwd: string, timeout = 180_000): Promise<Output> {
+export async function run(file: string, args: readonly string[], cwd: string, timeout = 420_000): Promise<Output> {
   try {
     const { stdout, stderr } = await execFileAsync(file, args, { cwd, env: npmEnv(), timeout, encoding: 'utf8' });
     return { stdout, stderr };

@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
   writeFiles(withoutExpress, { 'package.json': app('without-express', { corsgate: `file:${tarball}`, ...types }) });
   await Promise.all([withExpress, withoutExpress].map((dir) => npm(['install', '--ignore-scripts'], dir)));
-}, 180_000);
+}, 300_000);
 
 afterAll(() => scratch.remove());
 
@@ -101,6 +101,13 @@ const corsOptionsDelegate: cors.CorsOptionsDelegate<express.Request> = (req, cal
   }
   callback(null, options);
 };
+app.get('/delegate-typed', cors<express.Request>(corsOptionsDelegate), (_req, res) => {
+  res.json({ ok: true });
+});
+const anyRequest: cors.CorsOptionsDelegate<cors.CorsRequest> = (req, callback) => {
+  callback(null, { origin: req.method === 'GET' });
+};
+app.use(cors(anyRequest));
 app.get('/delegate', cors(corsOptionsDelegate), (_req, res) => {
   res.json({ ok: true });
 });

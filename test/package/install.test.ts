@@ -44,7 +44,7 @@ beforeAll(async () => {
     app,
   );
   installOutput = stdout + stderr;
-}, 240_000);
+}, 480_000);
 
 afterAll(() => scratch.remove());
 
