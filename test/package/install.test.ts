@@ -83,6 +83,12 @@ describe('installed from the repository URL', () => {
     expect(esm.stdout.trim()).toBe('function function function');
   });
 
+  it('installs the corsgate bin', async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const { stdout } = await run(join(app, 'node_modules/.bin/corsgate'), ['--version'], app);
+    expect(stdout).toBe(`${version}\n`);
+  });
+
   it.each(['server.mjs', 'server.cjs'])('the README example %s answers CORS requests', async (file) => {
     const child = spawn(process.execPath, [file], {
       cwd: app,
