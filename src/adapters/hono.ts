@@ -6,10 +6,19 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
-import { type CorsDecision, type CorsPolicy, compile, decide, mergeVary, type RequestFacts } from '../core/index.js';
+import {
+  type CompileContext,
+  type CorsDecision,
+  type CorsPolicy,
+  compile,
+  decide,
+  mergeVary,
+  type RequestFacts,
+} from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
 import { applyDecision, fetchCompileContext, readRequestFacts } from './fetch-api.js';
 import {
+  HONO_OPTION_NAMES,
   type HonoCorsOptions,
   type HonoMethodsFunction,
   inUserNames,
@@ -24,13 +33,22 @@ export type {
   HonoOriginFunction,
 } from './hono-options.js';
 
+/** The Fetch compile context, with `hono/cors`'s names offered for a mistyped option name. */
+const HONO_COMPILE_CONTEXT: CompileContext = {
+  get production() {
+    return fetchCompileContext.production;
+  },
+  warn: (message) => fetchCompileContext.warn?.(message),
+  adapterOptionNames: HONO_OPTION_NAMES,
+};
+
 export function cors(options?: HonoCorsOptions | null): MiddlewareHandler {
   // The Context of the request being decided: an origin function receives it (see hono-options.ts).
   let current: Context | undefined;
   const translated = translateHonoOptions(options, () => current);
   let policy: CorsPolicy<Context>;
   try {
-    policy = compile(translated.options, fetchCompileContext);
+    policy = compile(translated.options, HONO_COMPILE_CONTEXT);
   } catch (err) {
     throw inUserNames(err, translated.names);
   }
@@ -65,7 +83,7 @@ function methodsLookup(
   translated: TranslatedOptions,
   methods: HonoMethodsFunction,
 ): (facts: RequestFacts, c: Context) => Promise<CorsPolicy<Context>> {
-  const lookup = createPolicyCache<Context>(fetchCompileContext);
+  const lookup = createPolicyCache<Context>(HONO_COMPILE_CONTEXT);
   return async (facts, c) => {
     const answer = await methods(facts.origin ?? '', c);
     try {

@@ -16,13 +16,6 @@ export type {
 export { OPTION_NAMES } from './options.js';
 export { isSerializedOrigin } from './origin.js';
 export { CorsOriginTimeoutError } from './origin-callback.js';
-export {
-  type CompileContext,
-  type CorsPolicy,
-  closest as closestOptionName,
-  compile,
-  DEFAULT_METHODS,
-  decidesAsynchronously,
-} from './policy.js';
+export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS, decidesAsynchronously } from './policy.js';
 export type { CorsRefusal, RefusalKind } from './refusal.js';
 export { mergeVary } from './vary.js';

@@ -3,6 +3,7 @@
  * header value that does not depend on the request is built here, so a request costs a lookup and a
  * few header writes.
  */
+import { closestName } from './closest-name.js';
 import { type ConfigProblem, CorsConfigError, show } from './config-error.js';
 import { buildDecisionCache, type DecisionCache } from './decision-cache.js';
 import {
@@ -16,6 +17,7 @@ import {
 } from './header-names.js';
 import { type CorsOptions, OPTION_NAMES } from './options.js';
 import { compileOriginRule, type OriginCompileContext, type OriginRule } from './origin-rule.js';
+import { type ReadOptions, readOptions } from './read-options.js';
 import type { CorsRefusal } from './refusal.js';
 import { isToken, NORMALIZED_METHODS, splitNameList } from './tokens.js';
 
@@ -24,6 +26,13 @@ export interface CompileContext {
   readonly production?: boolean;
   /** Receives start-up warnings (an unanchored RegExp, say). Default: `console.warn`. */
   readonly warn?: (message: string) => void;
+  /**
+   * Joins the names of an array given for `methods`, `allowedHeaders` or `exposedHeaders` into the header
+   * value. Default `','` (as `cors` writes it); `@fastify/cors` writes `', '`.
+   */
+  readonly listSeparator?: string;
+  /** Option names an adapter reads itself (and removes) before compiling: offered for mistyped names. */
+  readonly adapterOptionNames?: readonly string[];
 }
 
 export type RequestHeaderRule =
@@ -69,19 +78,25 @@ export function compile<Req = unknown>(
   options?: CorsOptions<Req> | null,
   context: CompileContext = {},
 ): CorsPolicy<Req> {
+  return compileRead(readOptions(options), context, compileOriginRule);
+}
+
+/** Compiles the `origin` option (`compileOriginRule`, or a cache of its results). */
+export type OriginRuleCompiler = (
+  value: CorsOptions['origin'],
+  context: OriginCompileContext,
+  problems: ConfigProblem[],
+) => OriginRule;
+
+/** `compile` for options already read by `readOptions`, with the origin rule compiled by `originRule`. */
+export function compileRead<Req>(
+  opts: ReadOptions<Req>,
+  context: CompileContext,
+  originRule: OriginRuleCompiler,
+): CorsPolicy<Req> {
   const problems: ConfigProblem[] = [];
-  const opts: CorsOptions<Req> = options ?? {};
-  if (typeof opts !== 'object' || Array.isArray(opts)) {
-    throw new CorsConfigError([
-      {
-        option: 'options',
-        value: show(options),
-        problem: 'the options must be an object.',
-        fix: 'call cors() with no argument, with an options object, or with a delegate function (req, callback).',
-      },
-    ]);
-  }
-  checkOptionNames(opts, problems);
+  checkOptionNames(opts, context.adapterOptionNames, problems);
+  const separator = context.listSeparator ?? ',';
 
   const credentials = readBoolean(opts, 'credentials', problems);
   const dangerAnyOrigin = readBoolean(opts, 'dangerouslyAllowCredentialsWithAnyOrigin', problems);
@@ -96,7 +111,14 @@ export function compile<Req = unknown>(
     allowInsecure,
     warn: context.warn ?? defaultWarn,
   };
-  let origin = compileOriginRule(opts.origin, originContext, problems);
+  let origin: OriginRule;
+  if (Object.hasOwn(opts, 'origin') && (opts.origin === undefined || opts.origin === '')) {
+    // Present but unset: `cors` would allow every origin. Never compiled to the default.
+    problems.push(unsetOriginProblem(opts.origin));
+    origin = { kind: 'disabled' };
+  } else {
+    origin = originRule(opts.origin, originContext, problems);
+  }
   if (credentials && (origin.kind === 'any' || origin.kind === 'reflect')) {
     if (!dangerAnyOrigin) {
       problems.push({
@@ -112,10 +134,10 @@ export function compile<Req = unknown>(
     }
   }
 
-  const methods = compileMethods(opts.methods, credentials, problems);
+  const methods = compileMethods(opts.methods, credentials, separator, problems);
   const allowedHeadersValue = readHeaderOption(opts, problems);
-  const requestHeaders = compileRequestHeaders(allowedHeadersValue, credentials, problems);
-  const exposed = compileNameList(opts.exposedHeaders, 'exposedHeaders', credentials, problems);
+  const requestHeaders = compileRequestHeaders(allowedHeadersValue, credentials, separator, problems);
+  const exposed = compileNameList(opts.exposedHeaders, 'exposedHeaders', credentials, separator, problems);
   const maxAge = compileMaxAge(opts.maxAge, problems);
   const preflightStatus = compileStatus(opts.optionsSuccessStatus, problems);
   const originCallbackTimeout = compileTimeout(opts.originCallbackTimeout, problems);
@@ -166,6 +188,17 @@ export function compile<Req = unknown>(
   return Object.freeze({ ...base, cache: buildDecisionCache(base) });
 }
 
+/** `origin: undefined` or `origin: ''` written out: almost always an environment variable that is not set. */
+function unsetOriginProblem(value: undefined | ''): ConfigProblem {
+  const what = value === undefined ? 'the value is undefined' : 'an empty string is not an origin; the value is empty';
+  return {
+    option: 'origin',
+    value: show(value),
+    problem: `${what}, typically an environment variable that is not set (origin: process.env.FRONTEND_URL). cors would send Access-Control-Allow-Origin: * to every website.`,
+    fix: 'set the variable (e.g. FRONTEND_URL=https://app.example.com), or fail at start-up when it is missing; to allow every origin on purpose, write origin: "*" or leave the origin key out.',
+  };
+}
+
 /**
  * True when `decide` returns a Promise for this policy (its origin is a callback); otherwise `decide`
  * always returns the decision itself.
@@ -174,45 +207,19 @@ export function decidesAsynchronously(policy: CorsPolicy<never>): boolean {
   return policy.origin.kind === 'callback';
 }
 
-function checkOptionNames(opts: object, problems: ConfigProblem[]): void {
+function checkOptionNames(opts: object, adapterNames: readonly string[] | undefined, problems: ConfigProblem[]): void {
   const known = OPTION_NAMES as readonly string[];
+  const offered = adapterNames === undefined ? known : [...known, ...adapterNames];
   for (const name of Object.keys(opts)) {
     if (known.includes(name)) continue;
-    const guess = closest(name, known);
+    const guess = closestName(name, offered);
     problems.push({
       option: name,
       value: show((opts as Record<string, unknown>)[name]),
       problem: 'corsgate has no option of that name, so it would be ignored.',
-      fix: guess !== undefined ? `did you mean \`${guess}\`?` : `use one of: ${known.join(', ')}.`,
+      fix: guess !== undefined ? `did you mean \`${guess}\`?` : `use one of: ${offered.join(', ')}.`,
     });
   }
-}
-
-/** The candidate nearest to a misspelt option name, if one is near enough (for "did you mean"). */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
 
 type BooleanOption =
@@ -248,9 +255,9 @@ function readNames(value: unknown, option: string, problems: ConfigProblem[]): s
   return undefined;
 }
 
-/** The header value as `cors` would write it: a string as given, an array joined with commas. */
-function joinLikeCors(value: string | readonly string[], names: readonly string[]): string {
-  return typeof value === 'string' ? value.trim().replace(/\s*,\s*$/, '') : names.join(',');
+/** The header value as `cors` would write it: a string as given, an array joined with `separator`. */
+function joinLikeCors(value: string | readonly string[], names: readonly string[], separator: string): string {
+  return typeof value === 'string' ? value.trim().replace(/\s*,\s*$/, '') : names.join(separator);
 }
 
 function badTokens(names: readonly string[], option: string, kind: string, problems: ConfigProblem[]): boolean {
@@ -272,6 +279,7 @@ function badTokens(names: readonly string[], option: string, kind: string, probl
 function compileMethods(
   value: CorsOptions['methods'],
   credentials: boolean,
+  separator: string,
   problems: ConfigProblem[],
 ): { rule: ReadonlySet<string> | 'any'; header: string } {
   const source = value ?? DEFAULT_METHODS;
@@ -299,7 +307,9 @@ function compileMethods(
   });
   return {
     rule: new Set(normalized),
-    header: changed ? normalized.join(',') : joinLikeCors(source, names),
+    header: changed
+      ? normalized.join(typeof source === 'string' ? ',' : separator)
+      : joinLikeCors(source, names, separator),
   };
 }
 
@@ -319,6 +329,7 @@ function readHeaderOption(opts: CorsOptions<never>, problems: ConfigProblem[]): 
 function compileRequestHeaders(
   value: CorsOptions['allowedHeaders'],
   credentials: boolean,
+  separator: string,
   problems: ConfigProblem[],
 ): { rule: RequestHeaderRule; header: string | undefined } {
   if (value === undefined) return { rule: { kind: 'reflect' }, header: undefined };
@@ -337,13 +348,14 @@ function compileRequestHeaders(
     });
   }
   const lower = new Set(names.filter((n) => n !== '*').map((n) => n.toLowerCase()));
-  return { rule: { kind: 'list', names: lower, wildcard }, header: joinLikeCors(value, names) };
+  return { rule: { kind: 'list', names: lower, wildcard }, header: joinLikeCors(value, names, separator) };
 }
 
 function compileNameList(
   value: CorsOptions['exposedHeaders'],
   option: 'exposedHeaders',
   credentials: boolean,
+  separator: string,
   problems: ConfigProblem[],
 ): string | undefined {
   if (value === undefined) return undefined;
@@ -358,7 +370,7 @@ function compileNameList(
       fix: 'list the response headers script may read, e.g. exposedHeaders: ["X-Request-Id", "Content-Range"].',
     });
   }
-  return joinLikeCors(value, names);
+  return joinLikeCors(value, names, separator);
 }
 
 function compileMaxAge(value: unknown, problems: ConfigProblem[]): number | undefined {

@@ -114,8 +114,9 @@ function honoAdapter(spelling: HonoSpelling): Adapter {
   };
 }
 
+/** corsgate/fastify with the scenario's options as a `@fastify/cors` user writes them. */
 const fastifyAdapter: Adapter = {
-  name: 'Fastify 5 (corsgate/fastify)',
+  name: 'Fastify 5 (corsgate/fastify, @fastify/cors options)',
   async start(scenario) {
     const app = await fastifyApp(Fastify, corsgateFastify, scenario);
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -15,7 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Hono } from 'hono';
 import type Koa from 'koa';
 import type corsExpress from '../../src/adapters/express.js';
-import type corsgateFastify from '../../src/adapters/fastify.js';
+import type { default as corsgateFastify, FastifyCorsOptions } from '../../src/adapters/fastify.js';
 import type { withCors } from '../../src/adapters/fetch.js';
 import type { default as corsHono, HonoCorsOptions } from '../../src/adapters/hono.js';
 import type corsKoa from '../../src/adapters/koa.js';
@@ -100,13 +100,16 @@ export type HonoSpelling = 'hono' | 'cors';
 
 /**
  * corsgate/hono's options: with `hono/cors`'s names (the table's `hono` spelling where it has one), or with
- * cors's names. Either way an origin function has `hono/cors`'s shape `(origin, c)`: a node-style callback
- * row runs with its `hono` origin.
+ * cors's names. Either way an origin function has `hono/cors`'s shape `(origin, c) => string | null`: a row
+ * whose origin is a function runs with its `hono` origin where it has one.
  */
 export function honoOptions(scenario: Scenario, spelling: HonoSpelling): HonoCorsOptions {
   if (spelling === 'hono' && scenario.hono !== undefined) return scenario.hono;
   const origin = scenario.options.origin;
-  if (typeof origin !== 'function' || origin.length < 2) return scenario.options as HonoCorsOptions;
+  if (typeof origin !== 'function') return scenario.options as HonoCorsOptions;
+  if (scenario.hono?.origin !== undefined)
+    return { ...(scenario.options as HonoCorsOptions), origin: scenario.hono.origin };
+  if (origin.length < 2) return scenario.options as HonoCorsOptions;
   if (scenario.hono === undefined)
     throw new Error(`${scenario.name}: a node-style origin callback needs a hono spelling`);
   return { ...(scenario.options as HonoCorsOptions), origin: scenario.hono.origin };
@@ -139,7 +142,7 @@ export function honoApp(
   return app.fetch;
 }
 
-/** Fastify with the `corsgate/fastify` plugin, registered and not yet listening. */
+/** Fastify with the `corsgate/fastify` plugin (options in `@fastify/cors`'s spelling), registered and not yet listening. */
 export async function fastifyApp(
   factory: typeof Fastify,
   plugin: typeof corsgateFastify,
@@ -153,7 +156,8 @@ export async function fastifyApp(
       done();
     });
   }
-  await app.register(plugin, scenario.options);
+  // The scenario as a `@fastify/cors` user writes it (its defaults differ from `cors`'s), when it differs.
+  await app.register(plugin, scenario.fastify ?? (scenario.options as FastifyCorsOptions));
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     url: PATH,

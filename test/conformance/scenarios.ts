@@ -3,6 +3,8 @@
  * values are written out from the Fetch Standard and the `cors` package's behaviour, not computed by the
  * core. Adding a row here runs it against every adapter (see conformance.test.ts).
  */
+
+import type { FastifyCorsOptions } from '../../src/adapters/fastify.js';
 import type { HonoCorsOptions } from '../../src/adapters/hono.js';
 import type { CorsOptions } from '../../src/core/index.js';
 
@@ -37,6 +39,12 @@ export interface Scenario {
    * origin function `(origin, c) => string | null`), where it differs from `options`.
    */
   readonly hono?: HonoCorsOptions;
+  /**
+   * The same configuration as a `@fastify/cors` user writes it, run by corsgate/fastify, where it differs:
+   * `@fastify/cors`'s defaults are `methods: 'GET,HEAD,POST'` and `strictPreflight: true`, and it joins
+   * arrays with `', '`.
+   */
+  readonly fastify?: FastifyCorsOptions;
   readonly request: ScenarioRequest;
   /** The application sets this `Vary` itself (before corsgate runs, or in its handler for Fetch-style adapters). */
   readonly appVary?: string;
@@ -70,10 +78,50 @@ const honoFailingCallback: HonoCorsOptions = {
   },
 };
 
+/**
+ * Origin callbacks in the shapes `cors` users write them. Declared with two parameters, only the callback
+ * answers: what the function returns (a Timeout, `true` from `EventEmitter.emit`, a helper's object, the
+ * Promise of an async function) is ignored, unless a returned Promise rejects.
+ */
+const later = (answer: () => void) => setTimeout(answer, 5);
+const emitReturnsTrue = (origin: string | undefined, cb: (err: null, ok: boolean) => void): boolean => {
+  later(() => cb(null, origin === ORIGIN));
+  return true;
+};
+const callbackShapes: Record<string, CorsOptions> = {
+  timer: { origin: (origin, cb) => later(() => cb(null, origin === ORIGIN)) },
+  emit: { origin: (origin, cb) => emitReturnsTrue(origin, cb), credentials: true },
+  object: {
+    origin: (origin, cb) => {
+      later(() => cb(null, origin === ORIGIN ? [ORIGIN] : false));
+      return { pending: true } as never;
+    },
+  },
+  asyncTimer: {
+    origin: async (origin, cb) => {
+      later(() => cb(null, origin === ORIGIN));
+    },
+    credentials: true,
+  },
+  rejects: {
+    origin: async (_origin, _cb) => {
+      throw new Error('lookup failed');
+    },
+  },
+  emptyList: { origin: () => [] },
+  nullAnswer: { origin: (_origin, cb) => cb(null, 'null') },
+};
+/** The same answers in `hono/cors`'s shape: the origin to allow, or null, returned (here after a timer). */
+const honoLater: HonoCorsOptions['origin'] = async (origin, _c) => {
+  await new Promise((resolve) => later(() => resolve(undefined)));
+  return origin === ORIGIN ? origin : null;
+};
+
 export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight allowed, default options (any origin)',
     options: {},
+    fastify: { methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'content-type,x-token'),
     expect: {
       status: 204,
@@ -89,6 +137,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight allowed, allowlisted origin',
     options: allowlist,
+    fastify: { origin: [ORIGIN], methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
       status: 204,
@@ -111,6 +160,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'preflight refused: method not listed',
     options: { origin: [ORIGIN], methods: ['GET', 'POST'] },
     hono: { origin: [ORIGIN], allowMethods: ['GET', 'POST'] },
+    fastify: { origin: [ORIGIN], methods: 'GET,POST' },
     request: preflight(ORIGIN, 'DELETE'),
     expect: {
       status: 204,
@@ -123,6 +173,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'preflight refused: request header not listed',
     options: { origin: [ORIGIN], allowedHeaders: ['Content-Type'] },
     hono: { origin: [ORIGIN], allowHeaders: ['Content-Type'] },
+    fastify: { origin: [ORIGIN], allowedHeaders: 'Content-Type', methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
       status: 204,
@@ -180,6 +231,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'OPTIONS without Access-Control-Request-Method goes to the application',
     options: allowlist,
+    fastify: { origin: [ORIGIN], strictPreflight: false },
     request: { method: 'OPTIONS', headers: { Origin: ORIGIN } },
     expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
   },
@@ -197,6 +249,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'credentials: preflight',
     options: { origin: [ORIGIN], credentials: true },
+    fastify: { origin: [ORIGIN], credentials: true, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PATCH', 'content-type'),
     expect: {
       status: 204,
@@ -214,6 +267,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'exposed headers on an actual request',
     options: { origin: [ORIGIN], exposedHeaders: ['X-Request-Id', 'X-Total-Count'] },
     hono: { origin: [ORIGIN], exposeHeaders: ['X-Request-Id', 'X-Total-Count'] },
+    fastify: { origin: [ORIGIN], exposedHeaders: 'X-Request-Id,X-Total-Count' },
     request: get({ Origin: ORIGIN }),
     expect: {
       status: 200,
@@ -228,6 +282,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'maxAge on a preflight',
     options: { origin: [ORIGIN], maxAge: 600 },
+    fastify: { origin: [ORIGIN], maxAge: 600, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT'),
     expect: {
       status: 204,
@@ -243,6 +298,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'optionsSuccessStatus 200',
     options: { origin: [ORIGIN], optionsSuccessStatus: 200 },
+    fastify: { origin: [ORIGIN], optionsSuccessStatus: 200, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT'),
     expect: {
       status: 200,
@@ -254,6 +310,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: "preflightContinue: the application's OPTIONS handler answers",
     options: { origin: [ORIGIN], preflightContinue: true },
+    fastify: { origin: [ORIGIN], preflightContinue: true, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
       status: 200,
@@ -269,6 +326,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'Private Network Access preflight',
     options: { origin: [ORIGIN], allowPrivateNetwork: true },
+    fastify: { origin: [ORIGIN], allowPrivateNetwork: true, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'GET', undefined, { 'Access-Control-Request-Private-Network': 'true' }),
     expect: {
       status: 204,
@@ -308,6 +366,92 @@ export const scenarios: readonly Scenario[] = [
     hono: honoFailingCallback,
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
+  },
+  {
+    name: 'origin callback (origin, cb) answering from a timer allows (the returned Timeout is ignored)',
+    options: callbackShapes.timer as CorsOptions,
+    hono: { origin: honoLater },
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
+  },
+  {
+    name: 'origin callback (origin, cb) answering from a timer refuses a preflight',
+    options: callbackShapes.timer as CorsOptions,
+    hono: { origin: honoLater },
+    request: preflight(OTHER, 'PUT'),
+    expect: { status: 204, reachedApp: false, headers: {}, vary: 'Origin, Access-Control-Request-Headers' },
+  },
+  {
+    name: 'origin callback returning true (like EventEmitter.emit) never grants: the callback refuses',
+    options: callbackShapes.emit as CorsOptions,
+    hono: { origin: honoLater, credentials: true },
+    request: get({ Origin: OTHER }),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
+  },
+  {
+    name: 'origin callback returning true (like EventEmitter.emit): the callback allows, with credentials',
+    options: callbackShapes.emit as CorsOptions,
+    hono: { origin: honoLater, credentials: true },
+    request: get({ Origin: ORIGIN }),
+    expect: {
+      status: 200,
+      reachedApp: true,
+      headers: { 'access-control-allow-origin': ORIGIN, 'access-control-allow-credentials': 'true' },
+      vary: 'Origin',
+    },
+  },
+  {
+    name: 'origin callback returning an object is not a 500: the callback answers',
+    options: callbackShapes.object as CorsOptions,
+    hono: { origin: honoLater },
+    fastify: { ...callbackShapes.object, methods: DEFAULT_METHODS } as FastifyCorsOptions,
+    request: preflight(ORIGIN, 'PUT'),
+    expect: {
+      status: 204,
+      reachedApp: false,
+      headers: { 'access-control-allow-origin': ORIGIN, 'access-control-allow-methods': DEFAULT_METHODS },
+      vary: 'Origin, Access-Control-Request-Headers',
+    },
+  },
+  {
+    name: 'async (origin, cb) => { setTimeout(...) }: the callback answers, not the resolved Promise',
+    options: callbackShapes.asyncTimer as CorsOptions,
+    hono: { origin: honoLater, credentials: true },
+    request: get({ Origin: ORIGIN }),
+    expect: {
+      status: 200,
+      reachedApp: true,
+      headers: { 'access-control-allow-origin': ORIGIN, 'access-control-allow-credentials': 'true' },
+      vary: 'Origin',
+    },
+  },
+  {
+    name: 'async (origin, cb) => { setTimeout(...) } refuses through the callback',
+    options: callbackShapes.asyncTimer as CorsOptions,
+    hono: { origin: honoLater, credentials: true },
+    request: get({ Origin: OTHER }),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
+  },
+  {
+    name: 'async (origin, cb) that rejects fails the request: 500, no access',
+    options: callbackShapes.rejects as CorsOptions,
+    hono: honoFailingCallback,
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
+  },
+  {
+    name: 'origin callback answering [] refuses (not a 500)',
+    options: callbackShapes.emptyList as CorsOptions,
+    hono: { origin: (_origin, _c) => null },
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
+  },
+  {
+    name: 'origin callback answering "null" refuses (not a 500)',
+    options: callbackShapes.nullAnswer as CorsOptions,
+    hono: { origin: (_origin, _c) => 'null' },
+    request: preflight(ORIGIN, 'PUT'),
+    expect: { status: 204, reachedApp: false, headers: {}, vary: 'Origin, Access-Control-Request-Headers' },
   },
   {
     name: "existing Vary is kept: the application's Vary, then Origin",
