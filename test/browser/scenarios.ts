@@ -1,6 +1,9 @@
 /**
  * The browser conformance table: each row is corsgate options (or a hand-written app), the fetch() a page makes,
- * and what Chromium lets the page see. Origins are ephemeral, so options are functions of them.
+ * and what the browser lets the page see: the same in Chromium, Firefox and WebKit unless the row says how one engine
+ * differs, why, and where that is written down (`engines`). Every row also runs with the `cors` package given the
+ * same options (`reference`: what the page gets then, engine by engine). Origins are ephemeral, so options are
+ * functions of them.
  *
  * Origins: the API runs on http://127.0.0.1:A; the allowed page on http://127.0.0.1:B (cross-origin but same-site,
  * so cookies for 127.0.0.1 are sent with `credentials: 'include'`); the refused page on http://127.0.0.2:C
@@ -9,6 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsMiddleware, ExpressCorsOptions, RefusalKind } from 'corsgate';
 import type express from 'express';
+import type { Engine } from './engines.js';
 
 export type ExpressModule = typeof express;
 export type ExpressVersion = 4 | 5;
@@ -34,7 +38,7 @@ export type PageResult = { readonly status: number; readonly body?: string | Reg
 export interface Expectation {
   /** What script gets: a readable response (status, body) or a rejected fetch() (TypeError). */
   readonly result: PageResult;
-  /** Chromium's console message explaining a block. */
+  /** Chromium's console message explaining a block (the other engines report none to their drivers). */
   readonly console?: RegExp;
   /** Exactly the response header names script can read. */
   readonly readable?: readonly string[];
@@ -67,6 +71,29 @@ export interface MountContext {
   readonly routes: () => express.Router;
 }
 
+/** How one engine legitimately differs from the row's expectation: what, why, and a link to the source of that. */
+export interface EngineDifference {
+  /** Replaces these fields of `expect` in that engine. */
+  readonly expect: Partial<Expectation>;
+  readonly reason: string;
+  /** The engine's source, documentation or compatibility data. */
+  readonly source: string;
+}
+
+/** What the page gets: a readable response, a rejected fetch(), or no answer at all (the request hangs). */
+export type Verdict = 'allowed' | 'blocked' | 'no answer';
+
+/** What the page gets when the server uses the `cors` package with the row's options (recorded from a run). */
+export interface Reference {
+  readonly result: Verdict;
+  /** Engines where it differs, with why. */
+  readonly engines?: Partial<
+    Record<Engine, { readonly result: Verdict; readonly reason: string; readonly source: string }>
+  >;
+  /** Why `cors` does something else than corsgate here. */
+  readonly why?: string;
+}
+
 export interface Scenario {
   readonly group: string;
   readonly name: string;
@@ -83,6 +110,27 @@ export interface Scenario {
   /** Express versions to run on (default: both). */
   readonly express?: readonly ExpressVersion[];
   readonly expect: Expectation;
+  /** Engines that legitimately do something else, each with its reason. */
+  readonly engines?: Partial<Record<Engine, EngineDifference>>;
+  readonly reference?: Reference;
+}
+
+/** The row's expectation in one engine: `expect`, with that engine's difference applied. */
+export function expectationFor(scenario: Scenario, engine: Engine): Expectation {
+  const difference = scenario.engines?.[engine];
+  return difference === undefined ? scenario.expect : { ...scenario.expect, ...difference.expect };
+}
+
+/** What the page gets with the `cors` package in one engine. */
+export function referenceFor(scenario: Scenario, engine: Engine): Verdict {
+  return (
+    scenario.reference?.engines?.[engine]?.result ?? scenario.reference?.result ?? expectedVerdict(scenario.expect)
+  );
+}
+
+/** The verdict a corsgate expectation stands for. */
+export function expectedVerdict(expectation: Expectation): Verdict {
+  return expectation.result === 'TypeError' ? 'blocked' : 'allowed';
 }
 
 /** The standard routes of the app under test. */
@@ -661,7 +709,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     group: 'maxAge',
-    name: "no maxAge: Chromium's 5-second default still caches an immediate repeat",
+    name: 'no maxAge: the 5-second default still caches an immediate repeat',
     from: 'allowed',
     cors: (o) => ({ origin: [o.allowed] }),
     fetch: { path: '/data', method: 'PUT' },
