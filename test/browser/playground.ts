@@ -102,7 +102,7 @@ export function describePlayground(ready: () => SuiteSession): void {
 
     it('shows a simple GET, an allowed preflighted and a refused request from the allowed origin, with the server’s reason', async () => {
       const { playground, api } = started();
-      const session = await ready().driver.newSession();
+      const session = await ready().isolatedSession();
       try {
         const page = await session.newPage();
         await open(page, `${playground.allowed}/`);
@@ -143,7 +143,7 @@ export function describePlayground(ready: () => SuiteSession): void {
 
     it('shows the refusal of the other origin', async () => {
       const { playground } = started();
-      const session = await ready().driver.newSession();
+      const session = await ready().isolatedSession();
       try {
         const page = await session.newPage();
         await open(page, `${playground.refused}/`);

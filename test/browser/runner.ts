@@ -13,6 +13,7 @@ import { type ExpectStatic, expect as globalExpect } from 'vitest';
 import type { EngineDriver, EnginePage, EngineSession } from './drivers/driver.js';
 import type { Engine } from './engines.js';
 import {
+  type ApiHost,
   type ExpressModule,
   type ExpressVersion,
   expectationFor,
@@ -24,7 +25,7 @@ import {
   standardRoutes,
   type Verdict,
 } from './scenarios.js';
-import { API_HOST, close, listen, originOf, requestLog, type SeenRequest } from './servers.js';
+import { API_HOST, close, listen, listenLocalhost, originOf, requestLog, type SeenRequest } from './servers.js';
 
 export const EXPRESS: Readonly<Record<ExpressVersion, ExpressModule>> = { 4: express4, 5: express5 };
 
@@ -84,10 +85,8 @@ async function openPages(session: EngineSession, pages: PageOrigins, needed: rea
 }
 
 /**
- * One browser for the run. Scenarios without cookies and without a repeated fetch share one session with a page
- * per origin (each scenario's API has its own origin, so neither the preflight cache nor the console mix);
- * a scenario with a cookie or a repeat gets a fresh session of its own (a browser context, or in WebKit a new
- * WebDriver session).
+ * One browser for the run. Scenarios share one session with a page per origin (each scenario's API has its own
+ * origin, so neither the preflight cache nor the console mix); see `pagesFor` for the ones that get a fresh session.
  */
 export class SuiteSession {
   private shared: { session: EngineSession; pages: Promise<PageSet> } | undefined;
@@ -102,9 +101,29 @@ export class SuiteSession {
     return this.driver.engine;
   }
 
+  /**
+   * A session of its own (fresh cookies and preflight cache), for the caller to close. Where the driver allows one
+   * session at a time (WebKit), the shared one is closed first and reopened when next needed.
+   */
+  async isolatedSession(): Promise<EngineSession> {
+    if (this.driver.maxSessions <= 1 && this.shared !== undefined) {
+      const shared = this.shared;
+      this.shared = undefined;
+      await shared.session.close();
+    }
+    return this.driver.newSession();
+  }
+
+  /**
+   * Where sessions are cheap (browser contexts), a scenario with a cookie or a repeat gets a fresh one. In WebKit
+   * (one WebDriver session at a time, about 1.5 s to start) every scenario shares the session: a repeat cannot meet
+   * an earlier scenario's cached preflight (each API has a port of its own, and WebKit keeps no HTTP cache under
+   * automation), and a cookie scenario deletes its cookie when it ends.
+   */
   async pagesFor(scenario: Scenario): Promise<{ set: PageSet; session: EngineSession; release: () => Promise<void> }> {
-    if (scenario.cookie === true || scenario.repeat === true) {
-      const session = await this.driver.newSession();
+    const cheap = this.driver.maxSessions > 1;
+    if (cheap && (scenario.cookie === true || scenario.repeat === true)) {
+      const session = await this.isolatedSession();
       try {
         return { set: await openPages(session, this.pages, [scenario.from]), session, release: () => session.close() };
       } catch (error) {
@@ -116,19 +135,33 @@ export class SuiteSession {
       const session = await this.driver.newSession();
       this.shared = { session, pages: openPages(session, this.pages, ['allowed', 'refused', 'sandboxed']) };
     }
-    return { set: await this.shared.pages, session: this.shared.session, release: async () => {} };
+    const { session } = this.shared;
+    const release = scenario.cookie === true ? () => session.clearCookies(this.pages.allowed) : async () => {};
+    return { set: await this.shared.pages, session, release };
   }
 
-  /** Listens on a port this run has not used yet, so that no cached preflight of an earlier scenario applies. */
-  async listenFresh(app: RequestListener): Promise<Server> {
+  /**
+   * Starts the scenario's API on a port this run has not used yet, so that no cached preflight of an earlier
+   * scenario applies: on 127.0.0.1, or reached as localhost.
+   */
+  async listenFresh(
+    app: RequestListener,
+    host: ApiHost = API_HOST,
+  ): Promise<{ origin: string; close: () => Promise<void> }> {
     for (;;) {
-      const server = await listen(app, API_HOST);
-      const { port } = server.address() as AddressInfo;
+      const servers = host === 'localhost' ? await listenLocalhost(app) : [await listen(app, API_HOST)];
+      const { port } = (servers[0] as Server).address() as AddressInfo;
+      const closeAll = async () => {
+        await Promise.all(servers.map((server) => close(server)));
+      };
       if (!this.usedPorts.has(port)) {
         this.usedPorts.add(port);
-        return server;
+        return {
+          origin: host === 'localhost' ? `http://localhost:${port}` : originOf(servers[0] as Server, API_HOST),
+          close: closeAll,
+        };
       }
-      await close(server);
+      await closeAll();
     }
   }
 
@@ -229,8 +262,8 @@ export async function observe(suite: SuiteSession, scenario: Scenario, run: Run)
     app.use(middleware(scenario.cors?.(origins)), standardRoutes(expressModule));
   }
 
-  const server = await suite.listenFresh(app);
-  const api = originOf(server, API_HOST);
+  const server = await suite.listenFresh(app, scenario.api);
+  const api = server.origin;
   const consoleBefore = suite.driver.console.length;
   const { set, session, release } = await suite.pagesFor(scenario);
   try {
@@ -270,7 +303,7 @@ export async function observe(suite: SuiteSession, scenario: Scenario, run: Run)
     };
   } finally {
     await release();
-    await close(server);
+    await server.close();
   }
 }
 

@@ -44,6 +44,7 @@ export async function launchChromium(executablePath: string): Promise<EngineDriv
     engine: 'chromium',
     version: `Chromium ${browser.version()}`,
     console,
+    maxSessions: Infinity,
     explainsBlocks: true,
     async newSession(): Promise<EngineSession> {
       const context = await browser.newContext({ viewport: { width: 1180, height: 900 } });
@@ -58,6 +59,9 @@ export async function launchChromium(executablePath: string): Promise<EngineDriv
         },
         async addCookie(url, name, value) {
           await context.addCookies([{ name, value, url, sameSite: 'Lax' }]);
+        },
+        async clearCookies(url) {
+          await context.clearCookies({ domain: new URL(url).hostname });
         },
         close: () => context.close(),
       };

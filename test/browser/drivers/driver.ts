@@ -20,6 +20,8 @@ export interface EngineSession {
   newPage(): Promise<EnginePage>;
   /** Puts a cookie for `url`'s host in the session (SameSite=Lax, path /). */
   addCookie(url: string, name: string, value: string): Promise<void>;
+  /** Deletes every cookie of `url`'s host. */
+  clearCookies(url: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,8 @@ export interface EngineDriver {
   readonly console: readonly { readonly text: string; readonly url: string }[];
   /** Whether console messages explain CORS blocks (only Chromium's do, over CDP). */
   readonly explainsBlocks: boolean;
+  /** How many sessions may be open at once (WebKitWebDriver allows one). */
+  readonly maxSessions: number;
   newSession(): Promise<EngineSession>;
   /** Ends the browser and every process started for it; safe to call twice. */
   close(): Promise<void>;

@@ -51,6 +51,7 @@ export async function launchFirefox(executablePath: string): Promise<EngineDrive
     engine: 'firefox',
     version: (await browser.version()).replace(/^firefox\//i, 'Firefox '),
     console,
+    maxSessions: Infinity,
     explainsBlocks: false,
     async newSession(): Promise<EngineSession> {
       const context = await contexts(() => browser.createBrowserContext());
@@ -69,6 +70,11 @@ export async function launchFirefox(executablePath: string): Promise<EngineDrive
         async addCookie(url, name, value) {
           const { hostname } = new URL(url);
           await context.setCookie({ name, value, domain: hostname, path: '/', sameSite: 'Lax' });
+        },
+        async clearCookies(url) {
+          const { hostname } = new URL(url);
+          const cookies = await context.cookies();
+          await context.deleteCookie(...cookies.filter((c) => c.domain.replace(/^\./, '') === hostname));
         },
         close: () => contexts(() => context.close()),
       };

@@ -65,7 +65,8 @@ async function waitForDriver(url: string, driver: Started): Promise<void> {
 }
 
 class WebKitSession implements EngineSession {
-  private readonly windows: string[] = [];
+  /** Each window's handle and the host of the page it shows. */
+  private readonly windows: { handle: string; host: string }[] = [];
   private current: string | undefined;
 
   constructor(private readonly driver: WebDriver) {}
@@ -80,13 +81,15 @@ class WebKitSession implements EngineSession {
   async newPage(): Promise<EnginePage> {
     if (this.windows.length > 0) await this.driver.switchTo().newWindow('tab');
     const handle = await this.driver.getWindowHandle();
-    this.windows.push(handle);
+    const window = { handle, host: '' };
+    this.windows.push(window);
     this.current = handle;
     const driver = this.driver;
     return {
       goto: async (url) => {
         await this.focus(handle);
         await driver.get(url);
+        window.host = new URL(url).hostname;
       },
       evaluate: async <A, R>(fn: PageFunction<A, R>, arg: A, frame: 'main' | 'child' = 'main'): Promise<R> => {
         await this.focus(handle);
@@ -109,12 +112,22 @@ class WebKitSession implements EngineSession {
     };
   }
 
-  /** WebDriver adds cookies to the current document's host only: the current page must be on `url`'s host. */
-  async addCookie(url: string, name: string, value: string): Promise<void> {
-    const here = new URL(await this.driver.getCurrentUrl()).hostname;
+  /** WebDriver reaches the cookies of the current document's host only: focus a window showing `url`'s host. */
+  private async focusHost(url: string): Promise<void> {
     const host = new URL(url).hostname;
-    if (here !== host) throw new Error(`WebDriver can only add a cookie for ${here}, not ${host}`);
+    const window = this.windows.find((w) => w.host === host);
+    if (window === undefined) throw new Error(`WebDriver can only set cookies for an open page's host, not ${host}`);
+    await this.focus(window.handle);
+  }
+
+  async addCookie(url: string, name: string, value: string): Promise<void> {
+    await this.focusHost(url);
     await this.driver.manage().addCookie({ name, value, path: '/', sameSite: 'Lax' });
+  }
+
+  async clearCookies(url: string): Promise<void> {
+    await this.focusHost(url);
+    await this.driver.manage().deleteAllCookies();
   }
 
   async close(): Promise<void> {
@@ -159,6 +172,7 @@ export async function launchWebKit(paths: {
       engine: 'webkit',
       version,
       console: [],
+      maxSessions: 1,
       explainsBlocks: false,
       newSession: async () => new WebKitSession(await build()),
       async close() {
