@@ -83,8 +83,9 @@ export function installHint(engine: Engine): string {
   const facts = ENGINE_FACTS[engine];
   const overrides = facts.binaries.map((b) => b.env).join(', ');
   return (
-    `Install it with \`apt-get install -y --no-install-recommends ${facts.packages.join(' ')}\` (Debian/Ubuntu), ` +
-    `or set ${overrides}. Do not download a browser (\`npx playwright install\` and the like): the suite uses the system's.`
+    `Install it with \`apt-get install -y ${facts.packages.join(' ')}\` (Debian/Ubuntu; add --no-install-recommends ` +
+    `to keep it small), or set ${overrides}. Do not download a browser (\`npx playwright install\` and the like): ` +
+    'the suite uses the system one.'
   );
 }
 

@@ -51,11 +51,12 @@ async function readyInPage(_: null): Promise<boolean> {
 
 /** In the page: the visible text of every element matching the selector, joined with " | ", spaces collapsed. */
 function textInPage(selector: string): string {
-  return Array.from(document.querySelectorAll<HTMLElement>(selector))
-    .map((element) => element.innerText)
-    .join(' | ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const texts: string[] = [];
+  for (const element of Array.from(document.querySelectorAll<HTMLElement>(selector))) {
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as the user sees it (hidden parts left out)
+    texts.push(element.innerText);
+  }
+  return texts.join(' | ').replace(/\s+/g, ' ').trim();
 }
 
 function countInPage(selector: string): number {
