@@ -17,6 +17,8 @@ export interface EngineFacts {
   readonly maxAgeCap: number;
   /** Where that cap is written down. */
   readonly maxAgeCapSource: string;
+  /** Whether a preflight answer from an IP-address host (http://127.0.0.1:P) is cached at all. */
+  readonly cachesPreflightsOfIpHosts: boolean;
 }
 
 export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
@@ -27,6 +29,7 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
     maxAgeCap: 7200,
     maxAgeCapSource:
       'https://source.chromium.org/chromium/chromium/src/+/main:services/network/public/cpp/cors/preflight_result.cc (kMaxTimeout: 2 hours)',
+    cachesPreflightsOfIpHosts: true,
   },
   firefox: {
     title: 'Firefox',
@@ -35,6 +38,9 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
     maxAgeCap: 86400,
     maxAgeCapSource:
       'https://searchfox.org/mozilla-central/source/netwerk/protocol/http/nsCORSListenerProxy.cpp (max-age capped at 24 hours)',
+    // Seen with Firefox 153 ESR here, driven and not driven: a repeat to http://127.0.0.1:P is preflighted again,
+    // the same repeat to http://localhost:P is not (test/browser/scenarios.ts, maxAge rows).
+    cachesPreflightsOfIpHosts: false,
   },
   webkit: {
     title: 'WebKit',
@@ -47,12 +53,18 @@ export const ENGINE_FACTS: Readonly<Record<Engine, EngineFacts>> = {
     maxAgeCap: 600,
     maxAgeCapSource:
       'https://github.com/WebKit/WebKit/blob/main/Source/WebCore/loader/CrossOriginPreflightResultCache.cpp (maxPreflightCacheTimeout: 10 minutes)',
+    cachesPreflightsOfIpHosts: true,
   },
 };
 
-/** How long an engine keeps a preflight answer: Access-Control-Max-Age capped, 5 s when absent (Fetch Standard). */
-export function preflightCacheSeconds(engine: Engine, maxAge: number | undefined): number {
-  return Math.min(maxAge ?? 5, ENGINE_FACTS[engine].maxAgeCap);
+/**
+ * How long an engine keeps a passed preflight's answer: Access-Control-Max-Age (5 s when absent, the Fetch Standard's
+ * default) capped by the engine, and 0 where the engine caches nothing for that host.
+ */
+export function preflightCacheSeconds(engine: Engine, maxAge: number | undefined, host: string): number {
+  const facts = ENGINE_FACTS[engine];
+  if (!facts.cachesPreflightsOfIpHosts && /^[\d.]+$|^\[/.test(host)) return 0;
+  return Math.min(maxAge ?? 5, facts.maxAgeCap);
 }
 
 export type EnginePlan =

@@ -71,7 +71,22 @@ async function open(page: EnginePage, url: string): Promise<void> {
 const send = async (page: EnginePage, fill: Fill) => expect(await page.evaluate(sendInPage, fill)).toBe('done');
 const text = (page: EnginePage, selector: string) => page.evaluate(textInPage, selector);
 
-export function describePlayground(ready: () => SuiteSession): void {
+/** Each playground check, with whether it passed (for the matrix). */
+export type PlaygroundResult = (name: string, passed: boolean) => void;
+
+export function describePlayground(ready: () => SuiteSession, onResult: PlaygroundResult = () => {}): void {
+  /** A test that reports its outcome. */
+  const check = (name: string, body: () => Promise<void>) =>
+    it(name, async () => {
+      let passed = false;
+      try {
+        await body();
+        passed = true;
+      } finally {
+        onResult(name, passed);
+      }
+    });
+
   describe('playground (npm start)', () => {
     let example: StartedExample | undefined;
     const refusals: string[] = [];
@@ -101,48 +116,51 @@ export function describePlayground(ready: () => SuiteSession): void {
       return `${SCREENSHOTS}/${name}${engine === 'chromium' ? '' : `-${engine}`}.png`;
     };
 
-    it('shows a simple GET, an allowed preflighted and a refused request from the allowed origin, with the server’s reason', async () => {
-      const { playground, api } = started();
-      const session = await ready().isolatedSession();
-      try {
-        const page = await session.newPage();
-        await open(page, `${playground.allowed}/`);
-        expect(await text(page, '#api-base')).toBe(api);
-        expect(await text(page, '.origin.current')).toContain(playground.allowed);
-        expect(await text(page, '.origin.current .tag')).toBe('allowed');
+    check(
+      'shows a simple GET, an allowed preflighted and a refused request from the allowed origin, with the server’s reason',
+      async () => {
+        const { playground, api } = started();
+        const session = await ready().isolatedSession();
+        try {
+          const page = await session.newPage();
+          await open(page, `${playground.allowed}/`);
+          expect(await text(page, '#api-base')).toBe(api);
+          expect(await text(page, '.origin.current')).toContain(playground.allowed);
+          expect(await text(page, '.origin.current .tag')).toBe('allowed');
 
-        // A simple GET: no preflight, readable.
-        await send(page, { method: 'GET', path: '/api/data' });
-        expect(await text(page, '#browser [data-testid=verdict]')).toMatch(/^Allowed/);
-        expect(await text(page, '#browser [data-testid=status]')).toBe('200 OK');
-        expect(await text(page, '#server .record .kind')).toBe('REQUEST');
+          // A simple GET: no preflight, readable.
+          await send(page, { method: 'GET', path: '/api/data' });
+          expect(await text(page, '#browser [data-testid=verdict]')).toMatch(/^Allowed/);
+          expect(await text(page, '#browser [data-testid=status]')).toBe('200 OK');
+          expect(await text(page, '#server .record .kind')).toBe('REQUEST');
 
-        // Allowed: a preflighted request with a header the API allows and exposes.
-        await send(page, { method: 'GET', path: '/api/data', headerName: 'X-Request-Id', headerValue: 'demo-1' });
-        expect(await text(page, '#browser [data-testid=verdict]')).toMatch(/^Allowed/);
-        expect(await text(page, '#browser [data-testid=status]')).toBe('200 OK');
-        expect(await text(page, '#browser [data-testid=readable]')).toContain('x-request-id');
-        expect(await text(page, '#server .record .kind')).toBe('PREFLIGHT | REQUEST');
-        expect(await text(page, '#server [data-testid=reason]')).toBe(
-          `Origin ${playground.allowed} is allowed for this route. | Origin ${playground.allowed} is allowed for this route.`,
-        );
+          // Allowed: a preflighted request with a header the API allows and exposes.
+          await send(page, { method: 'GET', path: '/api/data', headerName: 'X-Request-Id', headerValue: 'demo-1' });
+          expect(await text(page, '#browser [data-testid=verdict]')).toMatch(/^Allowed/);
+          expect(await text(page, '#browser [data-testid=status]')).toBe('200 OK');
+          expect(await text(page, '#browser [data-testid=readable]')).toContain('x-request-id');
+          expect(await text(page, '#server .record .kind')).toBe('PREFLIGHT | REQUEST');
+          expect(await text(page, '#server [data-testid=reason]')).toBe(
+            `Origin ${playground.allowed} is allowed for this route. | Origin ${playground.allowed} is allowed for this route.`,
+          );
 
-        // Refused: a custom header the API does not list. The preflight is refused, the GET never sent.
-        await send(page, { method: 'GET', path: '/api/data', headerName: 'X-Custom', headerValue: '1' });
-        expect(await text(page, '#browser [data-testid=verdict]')).toBe('Blocked by CORS');
-        expect(await text(page, '#browser [data-testid=error]')).toMatch(/^TypeError/);
-        expect(await text(page, '#server .record .kind')).toBe('PREFLIGHT');
-        expect(await text(page, '#server [data-testid=reason]')).toMatch(/Request header x-custom is not allowed/);
-        expect(await text(page, '#server .note')).toMatch(/did not send the actual request/);
-        expect(refusals.at(-1)).toMatch(/x-custom/);
-        expect(await page.evaluate(countInPage, '#history tr')).toBe(3);
-        await page.screenshot(screenshot('playground'));
-      } finally {
-        await session.close();
-      }
-    });
+          // Refused: a custom header the API does not list. The preflight is refused, the GET never sent.
+          await send(page, { method: 'GET', path: '/api/data', headerName: 'X-Custom', headerValue: '1' });
+          expect(await text(page, '#browser [data-testid=verdict]')).toBe('Blocked by CORS');
+          expect(await text(page, '#browser [data-testid=error]')).toMatch(/^TypeError/);
+          expect(await text(page, '#server .record .kind')).toBe('PREFLIGHT');
+          expect(await text(page, '#server [data-testid=reason]')).toMatch(/Request header x-custom is not allowed/);
+          expect(await text(page, '#server .note')).toMatch(/did not send the actual request/);
+          expect(refusals.at(-1)).toMatch(/x-custom/);
+          expect(await page.evaluate(countInPage, '#history tr')).toBe(3);
+          await page.screenshot(screenshot('playground'));
+        } finally {
+          await session.close();
+        }
+      },
+    );
 
-    it('shows the refusal of the other origin', async () => {
+    check('shows the refusal of the other origin', async () => {
       const { playground } = started();
       const session = await ready().isolatedSession();
       try {

@@ -52,6 +52,11 @@ export interface Expectation {
   readonly actualRequests: number;
   /** With `repeat`: the second fetch went out without a new preflight. */
   readonly preflightCached?: boolean;
+  /**
+   * How long the engine keeps the preflight answer, in seconds. A run cannot wait that long: test/cli/browser-table
+   * checks it against the Access-Control-Max-Age that `corsgate check` sees and each engine's cap.
+   */
+  readonly preflightCacheSeconds?: number;
   /** The status of the preflight answers. */
   readonly preflightStatus?: number;
   /** Who answered the preflight: corsgate, or an application route (preflightContinue). */
@@ -778,7 +783,13 @@ export const SCENARIOS: readonly Scenario[] = [
     cors: (o) => ({ origin: [o.allowed], maxAge: 600 }),
     fetch: { path: '/data', method: 'PUT' },
     repeat: true,
-    expect: { result: { status: 200 }, preflights: 1, actualRequests: 2, preflightCached: true },
+    expect: {
+      result: { status: 200 },
+      preflights: 1,
+      actualRequests: 2,
+      preflightCached: true,
+      preflightCacheSeconds: 600,
+    },
   },
   {
     group: 'maxAge',
@@ -789,9 +800,27 @@ export const SCENARIOS: readonly Scenario[] = [
     cors: (o) => ({ origin: [o.allowed], maxAge: 86400 }),
     fetch: { path: '/data', method: 'PUT' },
     repeat: true,
-    // Each engine keeps the answer for min(86400, its cap): Chromium 7200 s, Firefox 86400 s, WebKit 600 s (engines.ts,
-    // with sources). An immediate repeat is inside all three; test/cli/browser-table.test.ts checks the lifetimes.
-    expect: { result: { status: 200 }, preflights: 1, actualRequests: 2, preflightCached: true },
+    // An immediate repeat is inside every cap; test/cli/browser-table.test.ts checks the lifetimes.
+    expect: {
+      result: { status: 200 },
+      preflights: 1,
+      actualRequests: 2,
+      preflightCached: true,
+      preflightCacheSeconds: 86400,
+    },
+    engines: {
+      chromium: {
+        expect: { preflightCacheSeconds: 7200 },
+        reason: 'Chromium caps Access-Control-Max-Age at 7200 s (2 hours).',
+        source:
+          'https://source.chromium.org/chromium/chromium/src/+/main:services/network/public/cpp/cors/preflight_result.cc',
+      },
+      webkit: {
+        expect: { preflightCacheSeconds: 600 },
+        reason: 'WebKit caps Access-Control-Max-Age at 600 s (10 minutes).',
+        source: 'https://github.com/WebKit/WebKit/blob/main/Source/WebCore/loader/CrossOriginPreflightResultCache.cpp',
+      },
+    },
   },
   {
     group: 'maxAge',
@@ -801,10 +830,16 @@ export const SCENARIOS: readonly Scenario[] = [
     cors: (o) => ({ origin: [o.allowed], maxAge: 600 }),
     fetch: { path: '/data', method: 'PUT' },
     repeat: true,
-    expect: { result: { status: 200 }, preflights: 1, actualRequests: 2, preflightCached: true },
+    expect: {
+      result: { status: 200 },
+      preflights: 1,
+      actualRequests: 2,
+      preflightCached: true,
+      preflightCacheSeconds: 600,
+    },
     engines: {
       firefox: {
-        expect: { preflights: 2, preflightCached: false },
+        expect: { preflights: 2, preflightCached: false, preflightCacheSeconds: 0 },
         reason:
           'Firefox 153 ESR keeps no preflight-cache entry when the API host is an IP address: every request is ' +
           'preflighted again (seen here with and without automation; the same request to localhost is cached). ' +
@@ -821,7 +856,13 @@ export const SCENARIOS: readonly Scenario[] = [
     cors: (o) => ({ origin: [o.allowed], maxAge: 0 }),
     fetch: { path: '/data', method: 'PUT' },
     repeat: true,
-    expect: { result: { status: 200 }, preflights: 2, actualRequests: 2, preflightCached: false },
+    expect: {
+      result: { status: 200 },
+      preflights: 2,
+      actualRequests: 2,
+      preflightCached: false,
+      preflightCacheSeconds: 0,
+    },
   },
   {
     group: 'maxAge',
@@ -832,7 +873,13 @@ export const SCENARIOS: readonly Scenario[] = [
     cors: (o) => ({ origin: [o.allowed] }),
     fetch: { path: '/data', method: 'PUT' },
     repeat: true,
-    expect: { result: { status: 200 }, preflights: 1, actualRequests: 2, preflightCached: true },
+    expect: {
+      result: { status: 200 },
+      preflights: 1,
+      actualRequests: 2,
+      preflightCached: true,
+      preflightCacheSeconds: 5,
+    },
   },
   {
     group: 'maxAge',
