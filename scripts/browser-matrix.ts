@@ -58,7 +58,7 @@ function rowsOf(scenario: Scenario, engine: Engine) {
   return { corsgate, reference };
 }
 
-const escape = (text: string) => text.replace(/\|/g, '\\|');
+const cellText = (text: string) => text.replace(/\|/g, '\\|');
 const first = runs.get('chromium') as EngineRun;
 const dates = [...runs.values()].map((r) => r.date).sort();
 
@@ -93,7 +93,7 @@ lines.push(`| ${header.join(' | ')} |`);
 lines.push(`| ${header.map(() => '---').join(' | ')} |`);
 const risky: string[] = [];
 for (const scenario of SCENARIOS) {
-  const row = [escape(scenario.group), escape(scenario.name)];
+  const row = [cellText(scenario.group), cellText(scenario.name)];
   const worse: string[] = [];
   for (const engine of ENGINES) {
     const { corsgate, reference } = rowsOf(scenario, engine);
@@ -102,7 +102,7 @@ for (const scenario of SCENARIOS) {
     row.push(cell(corsgate), `${flag ? '⚠️ ' : ''}${cell(reference)}`);
   }
   if (worse.length > 0) {
-    risky.push(`- **${escape(scenario.name)}** (${worse.join(', ')}): ${scenario.reference.why ?? ''}`);
+    risky.push(`- **${cellText(scenario.name)}** (${worse.join(', ')}): ${scenario.reference.why ?? ''}`);
   }
   lines.push(`| ${row.join(' | ')} |`);
 }
@@ -122,13 +122,13 @@ for (const scenario of SCENARIOS) {
     const difference = scenario.engines?.[engine];
     if (difference !== undefined) {
       lines.push(
-        `- **${escape(scenario.name)}**, corsgate in ${ENGINE_FACTS[engine].title}: ${difference.reason} ([source](${difference.source}))`,
+        `- **${cellText(scenario.name)}**, corsgate in ${ENGINE_FACTS[engine].title}: ${difference.reason} ([source](${difference.source}))`,
       );
     }
     const reference = scenario.reference.engines?.[engine];
     if (reference !== undefined) {
       lines.push(
-        `- **${escape(scenario.name)}**, \`cors\` in ${ENGINE_FACTS[engine].title}: ${reference.result}. ${reference.reason} ([source](${reference.source}))`,
+        `- **${cellText(scenario.name)}**, \`cors\` in ${ENGINE_FACTS[engine].title}: ${reference.result}. ${reference.reason} ([source](${reference.source}))`,
       );
     }
   }

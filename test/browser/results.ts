@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from './engines.js';
-import { type Middleware, type Observed, observedVerdict } from './runner.js';
+import type { Middleware, Observed } from './runner.js';
 import type { ExpressVersion, Scenario, Verdict } from './scenarios.js';
 
 export const RESULTS_DIR = join('test-results', 'browser');
@@ -35,6 +35,12 @@ export interface EngineRun {
 
 export function newRun(engine: Engine, version: string): EngineRun {
   return { engine, version, date: new Date().toISOString(), node: process.version, rows: [], playground: [] };
+}
+
+/** What the page got, in one word: a readable response, a rejected fetch, or nothing (the `cors` package hung). */
+export function observedVerdict(observed: Observed): Verdict {
+  if (observed.unanswered > 0) return 'no answer';
+  return observed.first.ok ? 'allowed' : 'blocked';
 }
 
 export function rowResult(scenario: Scenario, express: ExpressVersion, observed: Observed, passed: boolean): RowResult {

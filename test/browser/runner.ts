@@ -12,6 +12,7 @@ import express4 from 'express4';
 import { type ExpectStatic, expect as globalExpect } from 'vitest';
 import type { EngineDriver, EnginePage, EngineSession } from './drivers/driver.js';
 import type { Engine } from './engines.js';
+import { observedVerdict } from './results.js';
 import {
   type ApiHost,
   type ExpressModule,
@@ -23,7 +24,6 @@ import {
   referenceFor,
   type Scenario,
   standardRoutes,
-  type Verdict,
 } from './scenarios.js';
 import { API_HOST, close, listen, listenLocalhost, originOf, requestLog, type SeenRequest } from './servers.js';
 
@@ -309,12 +309,6 @@ export async function observe(suite: SuiteSession, scenario: Scenario, run: Run)
 
 function pageResult(outcome: FetchOutcome): unknown {
   return outcome.ok ? { status: outcome.status, body: outcome.body } : outcome.error.split(':')[0];
-}
-
-/** What the page got, in one word: a readable response, a rejected fetch, or nothing (the `cors` package hung). */
-export function observedVerdict(observed: Observed): Verdict {
-  if (observed.unanswered > 0) return 'no answer';
-  return observed.first.ok ? 'allowed' : 'blocked';
 }
 
 /** Asserts a corsgate observation against the scenario's expectation in that engine; the failure shows everything. */
