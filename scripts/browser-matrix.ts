@@ -42,7 +42,11 @@ const SYMBOL = { allowed: '✅', blocked: '⛔', 'no answer': '⏳' } as const;
 
 function cell(row: RowResult | undefined): string {
   if (row === undefined) return 'not run';
-  return row.verdict === 'allowed' ? `${SYMBOL.allowed} ${row.status}` : `${SYMBOL[row.verdict]} ${row.verdict}`;
+  const first = row.verdict === 'allowed' ? `${SYMBOL.allowed} ${row.status}` : `${SYMBOL[row.verdict]} ${row.verdict}`;
+  // A second fetch that went otherwise (the HTTP-cache rows): both.
+  return row.second !== undefined && row.second !== row.verdict
+    ? `${first}, then ${SYMBOL[row.second]} ${row.second}`
+    : first;
 }
 
 function rowsOf(scenario: Scenario, engine: Engine) {

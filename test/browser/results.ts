@@ -16,6 +16,8 @@ export interface RowResult {
   readonly middleware: Middleware;
   readonly express: ExpressVersion;
   readonly verdict: Verdict;
+  /** With a second fetch (repeat, or from another page): what it got. */
+  readonly second?: Verdict;
   /** The status script read, when it read one. */
   readonly status?: number;
   readonly preflights: number;
@@ -51,6 +53,7 @@ export function rowResult(scenario: Scenario, express: ExpressVersion, observed:
     middleware: observed.middleware,
     express,
     verdict: observedVerdict(observed),
+    ...(observed.second !== undefined ? { second: observed.second.ok ? 'allowed' : 'blocked' } : {}),
     ...(status !== undefined ? { status } : {}),
     preflights: observed.seen.filter((r) => r.preflight).length,
     actualRequests: observed.seen.filter((r) => !r.preflight).length,

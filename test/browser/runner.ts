@@ -66,13 +66,16 @@ interface PageSet {
   page(from: From): EnginePage;
 }
 
+function pageUrl(pages: PageOrigins, from: From): string {
+  if (from === 'sandboxed') return pages.sandboxedPage;
+  return `${from === 'allowed' ? pages.allowed : from === 'allowedOther' ? pages.allowedOther : pages.refused}/`;
+}
+
 async function openPages(session: EngineSession, pages: PageOrigins, needed: readonly From[]): Promise<PageSet> {
   const opened = new Map<From, EnginePage>();
   for (const from of needed) {
     const page = await session.newPage();
-    await page.goto(
-      from === 'sandboxed' ? pages.sandboxedPage : `${from === 'allowed' ? pages.allowed : pages.refused}/`,
-    );
+    await page.goto(pageUrl(pages, from));
     opened.set(from, page);
   }
   return {
@@ -125,7 +128,8 @@ export class SuiteSession {
     if (cheap && (scenario.cookie === true || scenario.repeat === true)) {
       const session = await this.isolatedSession();
       try {
-        return { set: await openPages(session, this.pages, [scenario.from]), session, release: () => session.close() };
+        const needed = scenario.repeatFrom === undefined ? [scenario.from] : [scenario.from, scenario.repeatFrom];
+        return { set: await openPages(session, this.pages, needed), session, release: () => session.close() };
       } catch (error) {
         await session.close();
         throw error;
@@ -133,7 +137,10 @@ export class SuiteSession {
     }
     if (this.shared === undefined) {
       const session = await this.driver.newSession();
-      this.shared = { session, pages: openPages(session, this.pages, ['allowed', 'refused', 'sandboxed']) };
+      this.shared = {
+        session,
+        pages: openPages(session, this.pages, ['allowed', 'allowedOther', 'refused', 'sandboxed']),
+      };
     }
     const { session } = this.shared;
     const release = scenario.cookie === true ? () => session.clearCookies(this.pages.allowed) : async () => {};
@@ -273,9 +280,11 @@ export async function observe(suite: SuiteSession, scenario: Scenario, run: Run)
       init: requestInit(scenario.fetch),
       times: scenario.repeat ? 2 : 1,
     };
-    const page = set.page(scenario.from);
-    const [first, second] = await page.evaluate(pageFetch, args, scenario.from === 'sandboxed' ? 'child' : 'main');
+    const fetchFrom = async (from: From, times: number) =>
+      set.page(from).evaluate(pageFetch, { ...args, times }, from === 'sandboxed' ? 'child' : 'main');
+    const [first, repeated] = await fetchFrom(scenario.from, args.times);
     if (first === undefined) throw new Error('the page returned no result');
+    const second = scenario.repeatFrom === undefined ? repeated : (await fetchFrom(scenario.repeatFrom, 1))[0];
 
     // Only this scenario's messages: they name its API's URL (each scenario has its own port).
     const mine = () =>
@@ -361,8 +370,14 @@ export function check(
     expected.cookieReachedServer = want.cookieReachedServer;
     got.cookieReachedServer = actual.some((r) => r.cookie?.includes('sid=browser-suite') === true);
   }
-  if (scenario.repeat === true) {
-    expected.secondResult = expected.result;
+  if (scenario.repeat === true || scenario.repeatFrom !== undefined) {
+    const second = want.secondResult;
+    expected.secondResult =
+      second === undefined
+        ? expected.result
+        : second === 'TypeError'
+          ? 'TypeError'
+          : { status: second.status, body: second.body === undefined ? expect.any(String) : second.body };
     got.secondResult = observed.second === undefined ? undefined : pageResult(observed.second);
   }
   if (want.preflightCached !== undefined) {

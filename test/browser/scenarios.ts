@@ -19,10 +19,12 @@ export type ExpressVersion = 4 | 5;
 
 export interface Origins {
   readonly allowed: string;
+  /** Another origin of the allowed page's site (another port on 127.0.0.1): it shares its HTTP cache partition. */
+  readonly allowedOther: string;
   readonly refused: string;
 }
 
-export type From = 'allowed' | 'refused' | 'sandboxed';
+export type From = 'allowed' | 'allowedOther' | 'refused' | 'sandboxed';
 
 /** The fetch() the page makes: `fetch(apiOrigin + path, { method, headers, credentials, body })`. */
 export interface PageFetch {
@@ -40,6 +42,8 @@ export interface Expectation {
   readonly result: PageResult;
   /** Chromium's console message explaining a block (the other engines report none to their drivers). */
   readonly console?: RegExp;
+  /** With `repeat` or `repeatFrom`: what the second fetch gets (default: the same as the first). */
+  readonly secondResult?: PageResult;
   /** Exactly the response header names script can read. */
   readonly readable?: readonly string[];
   /** Names that must be readable (when the full list depends on Express's own headers). */
@@ -117,6 +121,8 @@ export interface Scenario {
   readonly fetch: PageFetch;
   /** Make the same fetch twice (preflight cache). */
   readonly repeat?: boolean;
+  /** Then make the same fetch from this other page (HTTP cache, Vary). */
+  readonly repeatFrom?: From;
   /** Express versions to run on (default: both). */
   readonly express?: readonly ExpressVersion[];
   readonly expect: Expectation;
@@ -156,6 +162,11 @@ export function standardRoutes(expressModule: ExpressModule): express.Router {
     res.setHeader('X-Request-Id', 'req-42');
     res.setHeader('X-Secret', 'not-for-scripts');
     res.json({ method: req.method });
+  });
+  // Cacheable for a minute: the HTTP-cache rows (Vary: Origin).
+  router.get('/cacheable', (req, res) => {
+    res.setHeader('Cache-Control', 'max-age=60');
+    res.json({ method: req.method, cacheable: true });
   });
   router.get('/fail', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -203,6 +214,11 @@ const AUTH_UNDER_WILDCARD_REFERENCE: Reference = {
   },
   why: 'corsgate refuses the preflight without "*" (it names the headers "*" does cover), so every engine blocks it.',
 };
+
+/** Why the HTTP-cache rows prove nothing in WebKit. */
+const WEBKIT_NO_HTTP_CACHE =
+  'WebKit (MiniBrowser under WebDriver automation) keeps no HTTP cache: the second fetch always reaches the server, ' +
+  'so a missing Vary: Origin cannot show there. Vary is proven in Chromium and Firefox.';
 
 /** A hand-written middleware, for the rows that prove the suite fails on a broken server. */
 function handWritten(set: (req: IncomingMessage, res: ServerResponse) => void) {
@@ -1096,6 +1112,52 @@ export const SCENARIOS: readonly Scenario[] = [
       actualRequests: 1,
       refusals: ['origin-not-allowed'],
     },
+  },
+
+  // ---- the HTTP cache: a response cached for one origin must not be reused for another (Vary: Origin)
+  {
+    group: 'Vary: Origin',
+    name: 'a cached answer for one origin is not reused for another origin of the same site',
+    from: 'allowed',
+    repeatFrom: 'allowedOther',
+    cors: (o) => ({ origin: [o.allowed, o.allowedOther] }),
+    fetch: { path: '/cacheable' },
+    // Vary: Origin keys the cached response by Origin: the second page's fetch goes to the server and is readable.
+    expect: { result: { status: 200 }, secondResult: { status: 200 }, preflights: 0, actualRequests: 2 },
+    engines: {
+      webkit: {
+        expect: {},
+        reason: WEBKIT_NO_HTTP_CACHE,
+        source: 'https://github.com/WebKit/WebKit/blob/main/Tools/MiniBrowser/gtk/main.c',
+      },
+    },
+    reference: { result: 'allowed' },
+  },
+  {
+    group: 'Vary: Origin',
+    name: 'control: a hand-written middleware reflecting the origin without Vary',
+    from: 'allowed',
+    repeatFrom: 'allowedOther',
+    mount: ({ app, routes }) => {
+      app.use(
+        handWritten((req, res) => {
+          if (req.headers.origin !== undefined) res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
+        }),
+        routes(),
+      );
+    },
+    fetch: { path: '/cacheable' },
+    // The browser reuses the response cached for the first page: its Access-Control-Allow-Origin names the first
+    // origin, so the second page's fetch is blocked without reaching the server.
+    expect: { result: { status: 200 }, secondResult: 'TypeError', preflights: 0, actualRequests: 1 },
+    engines: {
+      webkit: {
+        expect: { secondResult: { status: 200 }, actualRequests: 2 },
+        reason: WEBKIT_NO_HTTP_CACHE,
+        source: 'https://github.com/WebKit/WebKit/blob/main/Tools/MiniBrowser/gtk/main.c',
+      },
+    },
+    reference: { result: 'allowed' },
   },
 
   // ---- a broken hand-written middleware: the browser must block it

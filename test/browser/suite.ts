@@ -31,14 +31,17 @@ export function describeEngine(engine: Engine, launch: Launch): void {
     let run: EngineRun | undefined;
     let allowedPageServer: Server | undefined;
     let refusedPageServer: Server | undefined;
+    let allowedOtherPageServer: Server | undefined;
 
     beforeAll(async () => {
       if (!plan.run) throw new Error(plan.message);
       allowedPageServer = await listen(pageHandler, ALLOWED_PAGE_HOST);
       refusedPageServer = await listen(pageHandler, REFUSED_PAGE_HOST);
+      allowedOtherPageServer = await listen(pageHandler, ALLOWED_PAGE_HOST);
       const allowed = originOf(allowedPageServer, ALLOWED_PAGE_HOST);
       const pages = {
         allowed,
+        allowedOther: originOf(allowedOtherPageServer, ALLOWED_PAGE_HOST),
         refused: originOf(refusedPageServer, REFUSED_PAGE_HOST),
         sandboxedPage: `${allowed}/sandboxed`,
       };
@@ -53,6 +56,7 @@ export function describeEngine(engine: Engine, launch: Launch): void {
       } finally {
         await close(allowedPageServer);
         await close(refusedPageServer);
+        await close(allowedOtherPageServer);
         if (run !== undefined) writeRun(run);
       }
     }, 60_000);

@@ -26,11 +26,13 @@ import { listen, type TestServer } from '../helpers/servers.js';
 /** The page origins, as in the browser suite: the allowed page is same-site with the API, the refused one is not. */
 const ORIGINS: Origins & { sandboxed: string } = {
   allowed: 'http://127.0.0.1:5173',
+  allowedOther: 'http://127.0.0.1:5175',
   refused: 'http://127.0.0.2:5174',
   sandboxed: 'null',
 };
 const PAGE: Readonly<Record<From, string>> = {
   allowed: ORIGINS.allowed,
+  allowedOther: ORIGINS.allowedOther,
   refused: ORIGINS.refused,
   sandboxed: ORIGINS.sandboxed,
 };
@@ -91,6 +93,21 @@ describe('probe verdict = the verdict of every engine, for every browser scenari
       }
     },
   );
+});
+
+describe('HTTP cache: a browser reuses a cached answer for another origin exactly when corsgate check warns about Vary', () => {
+  const rows = SCENARIOS.filter((s) => s.repeatFrom !== undefined);
+
+  it.each(rows.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    const server = await listen(app(scenario));
+    servers.push(server);
+    const report = await probe(`${server.url}${scenario.fetch.path}`, asProbe(scenario));
+    const warned = report.steps.some((s) => s.checks.some((c) => c.id === 'vary-origin' && c.result !== 'passed'));
+    // Where an engine keeps an HTTP cache, the second origin's fetch fails exactly when Vary: Origin is missing.
+    const reused = ENGINES.some((engine) => expectationFor(scenario, engine).secondResult === 'TypeError');
+    expect(warned).toBe(reused);
+  });
 });
 
 describe('preflight cache lifetime per engine = Access-Control-Max-Age as corsgate check sees it, capped by the engine', () => {
