@@ -62,7 +62,8 @@ function rowsOf(scenario: Scenario, engine: Engine) {
   return { corsgate, reference };
 }
 
-const cellText = (text: string) => text.replace(/\|/g, '\\|');
+/** Free text in Markdown: `|` would end a table cell, `*` and `_` would start emphasis. */
+const cellText = (text: string) => text.replace(/([|*_])/g, '\\$1');
 const first = runs.get('chromium') as EngineRun;
 const dates = [...runs.values()].map((r) => r.date).sort();
 
@@ -106,7 +107,7 @@ for (const scenario of SCENARIOS) {
     row.push(cell(corsgate), `${flag ? '⚠️ ' : ''}${cell(reference)}`);
   }
   if (worse.length > 0) {
-    risky.push(`- **${cellText(scenario.name)}** (${worse.join(', ')}): ${scenario.reference.why ?? ''}`);
+    risky.push(`- **${cellText(scenario.name)}** (${worse.join(', ')}): ${cellText(scenario.reference.why ?? '')}`);
   }
   lines.push(`| ${row.join(' | ')} |`);
 }
@@ -126,21 +127,17 @@ for (const scenario of SCENARIOS) {
     const difference = scenario.engines?.[engine];
     if (difference !== undefined) {
       lines.push(
-        `- **${cellText(scenario.name)}**, corsgate in ${ENGINE_FACTS[engine].title}: ${difference.reason} ([source](${difference.source}))`,
+        `- **${cellText(scenario.name)}**, corsgate in ${ENGINE_FACTS[engine].title}: ${cellText(difference.reason)} ([source](${difference.source}))`,
       );
     }
     const reference = scenario.reference.engines?.[engine];
     if (reference !== undefined) {
       lines.push(
-        `- **${cellText(scenario.name)}**, \`cors\` in ${ENGINE_FACTS[engine].title}: ${reference.result}. ${reference.reason} ([source](${reference.source}))`,
+        `- **${cellText(scenario.name)}**, \`cors\` in ${ENGINE_FACTS[engine].title}: ${reference.result}. ${cellText(reference.reason)} ([source](${reference.source}))`,
       );
     }
   }
 }
-lines.push(
-  '- **HTTP cache (`Vary: Origin`)**: WebKit keeps no HTTP cache under WebDriver automation, so a test that a cached',
-  '  response is not served to another origin cannot fail there; such a test proves `Vary` in Chromium and Firefox only.',
-);
 lines.push('');
 
 lines.push('## Preflight cache lifetimes');

@@ -212,7 +212,9 @@ const AUTH_UNDER_WILDCARD_REFERENCE: Reference = {
       source: 'https://github.com/WebKit/WebKit/blob/main/Source/WebCore/loader/CrossOriginPreflightResultCache.cpp',
     },
   },
-  why: 'corsgate refuses the preflight without "*" (it names the headers "*" does cover), so every engine blocks it.',
+  why:
+    'cors answers Access-Control-Allow-Headers: *, which Firefox and WebKit let cover Authorization; corsgate answers ' +
+    'such a preflight without "*" (it names the headers "*" does cover), so every engine blocks it.',
 };
 
 /** Why the HTTP-cache rows prove nothing in WebKit. */
