@@ -1,5 +1,5 @@
 /** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
-export { type ConfigProblem, CorsConfigError } from './config-error.js';
+export { type ConfigProblem, CorsConfigError, show as showConfigValue } from './config-error.js';
 export { decide } from './decide.js';
 export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
 export type { Header } from './header-names.js';

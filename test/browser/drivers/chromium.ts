@@ -2,7 +2,7 @@
  * Chromium through playwright-core (Chrome DevTools Protocol): one browser per run, a browser context per session.
  * The console reports why Chromium blocked a request ("... has been blocked by CORS policy: ...").
  */
-import { chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import type { EngineDriver, EnginePage, EngineSession, PageFunction } from './driver.js';
 
 /** The flags from the browser-testing notes: quiet, offline, and the Fetch Standard's `Authorization` rule. */
@@ -37,8 +37,14 @@ function wrap(page: Page): EnginePage {
   };
 }
 
-export async function launchChromium(executablePath: string): Promise<EngineDriver> {
-  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+/** The system Chromium with the suite's flags, as a playwright-core Browser. */
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+}
+
+/** The same Chromium as the browser suite's driver. */
+export async function chromiumDriver(executablePath: string): Promise<EngineDriver> {
+  const browser = await launchChromium(executablePath);
   const console: { text: string; url: string }[] = [];
   return {
     engine: 'chromium',
