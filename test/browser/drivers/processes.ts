@@ -18,10 +18,19 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-process.once('exit', () => {
+function killAll(): void {
   for (const child of running) killGroup(child, 'SIGKILL');
   running.clear();
-});
+}
+
+process.once('exit', killAll);
+// Killed from outside (Ctrl-C, a CI timeout): end the processes, then die of the same signal as before.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.kill(process.pid, signal);
+  });
+}
 
 export interface Started {
   readonly child: ChildProcess;

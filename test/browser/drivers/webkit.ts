@@ -158,10 +158,25 @@ export async function launchWebKit(paths: {
       browserName: 'MiniBrowser',
       'webkitgtk:browserOptions': { binary: paths.miniBrowser, args: ['--automation'] },
     };
+    // WebKitWebDriver waits for MiniBrowser without a time limit: a browser that never starts must fail the run.
     const build = async (): Promise<WebDriver> => {
-      const driver = await new Builder().usingServer(server).withCapabilities(capabilities).build();
-      await driver.manage().setTimeouts({ script: 30_000, pageLoad: 30_000 });
-      return driver;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`MiniBrowser did not start within 30 s: ${webDriver?.stderr() ?? ''}`)),
+          30_000,
+        );
+      });
+      try {
+        const driver = await Promise.race([
+          new Builder().usingServer(server).withCapabilities(capabilities).build(),
+          timeout,
+        ]);
+        await driver.manage().setTimeouts({ script: 30_000, pageLoad: 30_000 });
+        return driver;
+      } finally {
+        clearTimeout(timer);
+      }
     };
     const probe = await build();
     const version = `WebKitGTK ${String((await probe.getCapabilities()).get('browserVersion'))}`;
