@@ -493,6 +493,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     group: 'callback origin',
     name: 'node-style callback answering from a timer, returning the Timeout (ignored), credentials',
+    reference: { result: 'allowed' },
     from: 'allowed',
     cors: (o) => ({
       origin: (origin, callback) => setTimeout(() => callback(null, origin === o.allowed), 5),
@@ -504,6 +505,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     group: 'callback origin',
     name: 'node-style callback returning true (like EventEmitter.emit) never grants: the callback refuses',
+    reference: { result: 'blocked' },
     from: 'refused',
     cors: (o) => ({
       origin: (origin, callback) => {
