@@ -61,6 +61,8 @@ export interface CorsOptions<Req = unknown> {
   dangerouslyAllowNullOrigin?: boolean;
   /** Allow plain `http://` origins (other than localhost) when compiling for production. */
   dangerouslyAllowInsecureOrigins?: boolean;
+  /** Accept origin RegExps that the start-up ReDoS check refuses (catastrophic backtracking on a crafted `Origin`). */
+  dangerouslyAllowUnsafeRegExp?: boolean;
 }
 
 /** Options whose `origin` is fixed at start-up: every decision is synchronous. */
@@ -97,4 +99,5 @@ export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [
   'dangerouslyAllowCredentialsWithAnyOrigin',
   'dangerouslyAllowNullOrigin',
   'dangerouslyAllowInsecureOrigins',
+  'dangerouslyAllowUnsafeRegExp',
 ];

@@ -17,6 +17,7 @@ import {
   type PatternTable,
   parseOriginPattern,
 } from './origin-pattern.js';
+import { checkRegExpSafety } from './regexp-safety.js';
 
 export type OriginRule =
   /** `'*'`: every origin, answered with `Access-Control-Allow-Origin: *`; the answer does not depend on the origin. */
@@ -38,6 +39,8 @@ export interface OriginCompileContext {
   readonly production: boolean;
   readonly allowNull: boolean;
   readonly allowInsecure: boolean;
+  /** `dangerouslyAllowUnsafeRegExp`: origin RegExps are not checked for catastrophic backtracking. */
+  readonly allowUnsafeRegExp: boolean;
   readonly warn: (message: string) => void;
 }
 
@@ -87,7 +90,12 @@ export function compileOriginRule(
     } else if (typeof entry === 'string') {
       if (addExactOrigin(entry, context, problems, option)) exact.add(entry);
     } else if (entry instanceof RegExp) {
-      regexps.push(compileRegExp(entry, context));
+      const regexp = compileRegExp(entry, context);
+      // Checked in configuration (start-up, or a delegate's options once per contents), not in a callback's
+      // answer: that is compiled while a request waits, and the check can take tens of milliseconds.
+      const unsafe = answer || context.allowUnsafeRegExp ? undefined : checkRegExpSafety(regexp, option);
+      if (unsafe !== undefined) problems.push(unsafe);
+      else regexps.push(regexp);
     } else {
       problems.push({
         option,

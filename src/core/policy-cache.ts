@@ -35,7 +35,7 @@ export function createPolicyCache<Req>(context: CompileContext): PolicyLookup<Re
   /** The origin's key, computed once per lookup for the policy key and reused by `originRule`. */
   let originKey: string | undefined;
   const originRule: OriginRuleCompiler = (value, originContext: OriginCompileContext, problems: ConfigProblem[]) => {
-    const key = `${originKey ?? keyOf(value)}|${originContext.production ? 'p' : ''}${originContext.allowNull ? 'n' : ''}${originContext.allowInsecure ? 'i' : ''}`;
+    const key = `${originKey ?? keyOf(value)}|${originContext.production ? 'p' : ''}${originContext.allowNull ? 'n' : ''}${originContext.allowInsecure ? 'i' : ''}${originContext.allowUnsafeRegExp ? 'u' : ''}`;
     let rule = originRules.get(key);
     if (rule === undefined) {
       const before = problems.length;

@@ -102,6 +102,7 @@ export function compileRead<Req>(
   const dangerAnyOrigin = readBoolean(opts, 'dangerouslyAllowCredentialsWithAnyOrigin', problems);
   const allowNullOrigin = readBoolean(opts, 'dangerouslyAllowNullOrigin', problems);
   const allowInsecure = readBoolean(opts, 'dangerouslyAllowInsecureOrigins', problems);
+  const allowUnsafeRegExp = readBoolean(opts, 'dangerouslyAllowUnsafeRegExp', problems);
   const preflightContinue = readBoolean(opts, 'preflightContinue', problems);
   const allowPrivateNetwork = readBoolean(opts, 'allowPrivateNetwork', problems);
 
@@ -109,6 +110,7 @@ export function compileRead<Req>(
     production: context.production === true,
     allowNull: allowNullOrigin,
     allowInsecure,
+    allowUnsafeRegExp,
     warn: context.warn ?? defaultWarn,
   };
   let origin: OriginRule;
@@ -228,7 +230,8 @@ type BooleanOption =
   | 'allowPrivateNetwork'
   | 'dangerouslyAllowCredentialsWithAnyOrigin'
   | 'dangerouslyAllowNullOrigin'
-  | 'dangerouslyAllowInsecureOrigins';
+  | 'dangerouslyAllowInsecureOrigins'
+  | 'dangerouslyAllowUnsafeRegExp';
 
 function readBoolean(opts: CorsOptions<never>, name: BooleanOption, problems: ConfigProblem[]): boolean {
   const value: unknown = opts[name];

@@ -109,7 +109,13 @@ describe('configured origins', () => {
 });
 
 describe('origin rules', () => {
-  const context = { production: false, allowNull: false, allowInsecure: false, warn: () => {} };
+  const context = {
+    production: false,
+    allowNull: false,
+    allowInsecure: false,
+    allowUnsafeRegExp: false,
+    warn: () => {},
+  };
 
   it('compiles each form of the option', () => {
     expect(compileOriginRule(undefined, context, []).kind).toBe('any');

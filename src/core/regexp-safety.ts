@@ -1,0 +1,127 @@
+/**
+ * ReDoS check of origin RegExps, at configuration time only (never per request). The detector is
+ * `redos-detector` (pure TypeScript, synchronous, about 280 KB with its parser, no worker, no native
+ * binary): it enumerates the ways one input can be matched, and a RegExp whose ways grow without
+ * bound is refused. Why not the others (measured on 38 real-world origin RegExps and 7 vulnerable
+ * ones, see docs/architecture.md): `safe-regex2` (star height) refused 8 safe RegExps and passed 3
+ * vulnerable ones; `recheck` is the most accurate (it tells exponential from polynomial) but its
+ * synchronous check needs the Scala.js build (5.6 MB, 150-200 ms to load, 0.2-0.6 s per RegExp) or a
+ * worker and a native binary, and npm installs its optional 23 MB jar and 29 MB binary with it.
+ *
+ * `redos-detector` is conservative on polynomial RegExps: `^https:\/\/.*-.*\.example\.com$` is refused
+ * although the 512-character Origin cap keeps it under a millisecond; `dangerouslyAllowUnsafeRegExp`
+ * is the way out, and the message says which ways overlap.
+ */
+import { isSafe, type RedosDetectorResult, type RedosDetectorTrailEntry } from 'redos-detector';
+import type { ConfigProblem } from './config-error.js';
+
+/**
+ * The detector's step budget: every safe origin RegExp measured needs far fewer; a RegExp that runs out
+ * is refused (it could not be shown safe), in tens of milliseconds instead of seconds.
+ */
+const MAX_STEPS = 2000;
+
+/** Verdicts kept by RegExp contents, so a RegExp compiled again (a delegate's options) is checked once. */
+const MAX_VERDICTS_CACHED = 256;
+const verdicts = new Map<string, ConfigProblem | null>();
+
+/** Longest attack string shown in a message. */
+const MAX_SHOWN = 120;
+
+/**
+ * A problem when the RegExp can backtrack without bound (exponentially, or polynomially with
+ * overlapping wildcards) on an input an attacker sends in `Origin`; undefined when it is safe.
+ */
+export function checkRegExpSafety(regexp: RegExp, option: string): ConfigProblem | undefined {
+  const key = `${regexp.flags}/${regexp.source}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = analyse(regexp, option);
+    if (verdicts.size >= MAX_VERDICTS_CACHED) verdicts.clear();
+    verdicts.set(key, verdict);
+  }
+  return verdict === null ? undefined : { ...verdict, option };
+}
+
+function analyse(regexp: RegExp, option: string): ConfigProblem | null {
+  let result: RedosDetectorResult;
+  try {
+    result = isSafe(regexp, { maxSteps: MAX_STEPS });
+  } catch {
+    // Syntax the detector does not parse (it downgrades what it can): nothing to claim either way.
+    return null;
+  }
+  if (result.safe) return null;
+  const attack = attackString(regexp, result);
+  const example =
+    attack !== undefined
+      ? ` An Origin such as ${attack} makes it try each of them before it fails.`
+      : ` ${overlap(result)}`;
+  const why =
+    result.error === 'hitMaxScore'
+      ? 'it can match the same input in an unbounded number of ways (catastrophic backtracking, ReDoS)'
+      : 'the ReDoS check could not show that it matches each input in a bounded number of ways';
+  return {
+    option,
+    value: String(regexp),
+    problem: `${why}: a single request could keep the server busy.${example}`,
+    fix: `use an origin pattern such as ${JSON.stringify(suggestPattern(regexp))} or an exact list of origins, write the RegExp without nested or overlapping repetition (e.g. /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/), or set dangerouslyAllowUnsafeRegExp: true.`,
+  };
+}
+
+/**
+ * An attack string built from the first trail the detector found (two ways through the RegExp that
+ * read the same characters): its characters up to the first repetition, the repeated part many times,
+ * then a character no origin RegExp expects. Shown as an expression, bounded; never matched here.
+ */
+function attackString(regexp: RegExp, result: RedosDetectorResult): string | undefined {
+  const trail = result.trails[0]?.trail;
+  if (trail === undefined || trail.length === 0) return undefined;
+  const flags = regexp.flags.replace(/[gyd]/g, '');
+  let prefix = '';
+  let pump = '';
+  for (const entry of trail) {
+    const char = sharedCharacter(entry, flags);
+    if (char === undefined) return undefined;
+    const repeated = entry.a.quantifierIterations.length > 0 || entry.b.quantifierIterations.length > 0;
+    if (repeated || pump !== '') pump += char;
+    else prefix += char;
+  }
+  if (pump === '') return undefined;
+  // One character read over and over: repeat that character. (The RegExp itself is never run on it.)
+  if (/^(.)\1*$/s.test(pump)) pump = pump.charAt(0);
+  const times = Math.max(1, Math.floor(400 / pump.length));
+  const shown = `${prefix === '' ? '' : `${JSON.stringify(prefix)} + `}${JSON.stringify(pump)}.repeat(${times}) + "!"`;
+  return shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN)}…` : shown;
+}
+
+const CANDIDATES = 'abcdefghijklmnopqrstuvwxyz0123456789-._~:/ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** A character both sides of a trail entry read. */
+function sharedCharacter(entry: RedosDetectorTrailEntry, flags: string): string | undefined {
+  try {
+    const a = new RegExp(`^(?:${entry.a.node.source})$`, flags);
+    const b = new RegExp(`^(?:${entry.b.node.source})$`, flags);
+    const literal = [entry.a.node.source, entry.b.node.source].map((s) => s.replace(/^\\(?=[^a-zA-Z0-9])/, ''));
+    for (const c of [...literal.filter((s) => s.length === 1), ...CANDIDATES]) {
+      if (a.test(c) && b.test(c)) return c;
+    }
+  } catch {
+    // a back-reference or another node that is not one character on its own
+  }
+  return undefined;
+}
+
+/** The detector's first overlap, in words, when no attack string could be built. */
+function overlap(result: RedosDetectorResult): string {
+  const entry = result.trails[0]?.trail.find((e) => e.a.node.start.offset !== e.b.node.start.offset);
+  if (entry === undefined) return '';
+  return `Parts ${JSON.stringify(entry.a.node.source)} and ${JSON.stringify(entry.b.node.source)} can read the same characters.`;
+}
+
+/** An origin pattern for the domain the RegExp names (`https://*.example.com`), or a placeholder. */
+function suggestPattern(regexp: RegExp): string {
+  const host = /((?:[a-z0-9-]+\\\.)+[a-z]{2,})\$?$/i.exec(regexp.source)?.[1]?.replace(/\\\./g, '.');
+  const scheme = /^\^?(https?)/.exec(regexp.source)?.[1] ?? 'https';
+  return `${scheme}://*.${host ?? 'example.com'}`;
+}
