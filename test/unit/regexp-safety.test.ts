@@ -1,0 +1,127 @@
+/**
+ * Origin RegExps are checked for catastrophic backtracking when the configuration is compiled (issue 14,
+ * item 3): a vulnerable one is a CorsConfigError with an attack string and the fix, unless
+ * `dangerouslyAllowUnsafeRegExp` is set; the RegExps real configurations use are accepted.
+ */
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import { cors } from '../../src/adapters/express.js';
+import { CorsConfigError, compile, decide } from '../../src/core/index.js';
+
+const ISSUE_REGEXP = /^https:\/\/([a-z]+)+\.example\.com$/;
+
+function configError(fn: () => unknown): CorsConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CorsConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a CorsConfigError');
+}
+
+describe('origin RegExps checked for ReDoS', () => {
+  it("refuses the issue's RegExp with an attack string and the fix", () => {
+    const err = configError(() => compile({ origin: ISSUE_REGEXP }));
+    expect(err.problems).toHaveLength(1);
+    const [problem] = err.problems;
+    expect(problem?.option).toBe('origin');
+    expect(problem?.value).toBe(String(ISSUE_REGEXP));
+    expect(problem?.problem).toMatch(/catastrophic backtracking/);
+    expect(problem?.problem).toContain('"https://" + "a".repeat(');
+    expect(problem?.fix).toContain('"https://*.example.com"');
+    expect(problem?.fix).toContain('dangerouslyAllowUnsafeRegExp: true');
+    // bounded for display
+    expect(err.message.length).toBeLessThan(1000);
+  });
+
+  it('refuses it in a list too, and through the Express middleware at start-up', () => {
+    const err = configError(() => compile({ origin: ['https://app.example.com', ISSUE_REGEXP] }));
+    expect(err.problems.map((p) => p.value)).toEqual([String(ISSUE_REGEXP)]);
+    expect(() => cors({ origin: [ISSUE_REGEXP], credentials: true })).toThrow(CorsConfigError);
+  });
+
+  it.each([
+    /^https:\/\/(a|a)*\.example\.com$/,
+    /^https:\/\/([a-z0-9-]+\.?)+example\.com$/,
+    /^(https?:\/\/)?([\w-]+)*\.example\.com$/,
+    /^https:\/\/(\w+\.?)*\.example\.com$/,
+    /^https:\/\/([a-z0-9]|[a-z0-9-])+\.example\.com$/,
+    /^https:\/\/.*-.*-.*\.example\.com$/,
+  ])('refuses %s', (regexp) => {
+    const err = configError(() => compile({ origin: regexp }, { warn: () => {} }));
+    expect(err.problems[0]?.value).toBe(String(regexp));
+    expect(err.problems[0]?.fix).toContain('dangerouslyAllowUnsafeRegExp');
+  });
+
+  // From real configurations: the cors package's README, framework docs, preview-deployment setups.
+  it.each([
+    /^https:\/\/([a-z0-9-]+\.)*example\.com$/,
+    /\.example\.com$/,
+    /^http:\/\/localhost:\d+$/,
+    /example\.com$/,
+    /\.example2\.com$/,
+    /^https?:\/\/localhost(:\d+)?$/,
+    /^https:\/\/.*\.example\.com$/,
+    /^https:\/\/.+\.example\.com$/,
+    /^https:\/\/[a-z0-9-]+\.vercel\.app$/,
+    /^https:\/\/[a-z0-9-]+-myteam\.vercel\.app$/,
+    /^https:\/\/myapp-.*-myteam\.vercel\.app$/,
+    /^https:\/\/deploy-preview-\d+--mysite\.netlify\.app$/,
+    /^https:\/\/(www\.)?example\.com$/,
+    /^https:\/\/(app|admin|api)\.example\.com$/,
+    /^https:\/\/[\w-]+\.example\.com$/,
+    /^https?:\/\/(.+\.)?example\.com$/,
+    /^https:\/\/([a-z0-9]+(-[a-z0-9]+)*\.)+example\.com$/,
+    /^https:\/\/[^.]+\.example\.com$/,
+    /^(https?:\/\/)?([a-z0-9-]+\.)*example\.com(:\d+)?$/i,
+    /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/,
+    /^http:\/\/192\.168\.\d{1,3}\.\d{1,3}(:\d+)?$/,
+    /^https:\/\/(?:[a-z0-9-]+\.)?example\.(com|org)$/,
+    /^https?:\/\/([\w-]+\.)+example\.com(:\d{1,5})?$/,
+    /^https?:\/\/[^/]+\.example\.com$/,
+    /\.example\.(com|org|net)$/,
+    /^https:\/\/([a-z0-9]+[.-])*example\.com$/,
+  ])('accepts %s', (regexp) => {
+    const warnings: string[] = [];
+    expect(() => compile({ origin: regexp }, { warn: (m) => warnings.push(m) })).not.toThrow();
+  });
+
+  it('accepts a refused RegExp with dangerouslyAllowUnsafeRegExp, and matches with it', () => {
+    const policy = compile({ origin: [ISSUE_REGEXP], dangerouslyAllowUnsafeRegExp: true });
+    const decision = decide(policy, { method: 'GET', headers: { origin: 'https://app.example.com' } });
+    expect(decision).toMatchObject({ allowed: true });
+  });
+
+  it('reads dangerouslyAllowUnsafeRegExp as a boolean and offers it for a typo', () => {
+    expect(configError(() => compile({ dangerouslyAllowUnsafeRegExp: 'yes' as never })).option).toBe(
+      'dangerouslyAllowUnsafeRegExp',
+    );
+    const typo = configError(() => compile({ origin: ISSUE_REGEXP, dangerouslyAllowUnsafeRegexp: true } as never));
+    expect(typo.problems.map((p) => p.fix).join(' ')).toContain('did you mean `dangerouslyAllowUnsafeRegExp`?');
+  });
+
+  it("refuses it in an options delegate's answer: the request fails, it is never allowed", async () => {
+    const app = express();
+    app.use(cors((_req, callback) => callback(null, { origin: ISSUE_REGEXP })));
+    app.get('/', (_req, res) => {
+      res.send('ok');
+    });
+    const errors: unknown[] = [];
+    app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      errors.push(err);
+      res.status(500).end();
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { origin: 'https://app.example.com' } });
+      expect(res.status).toBe(500);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(errors[0]).toBeInstanceOf(CorsConfigError);
+    } finally {
+      server.close();
+    }
+  });
+});
