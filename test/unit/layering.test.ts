@@ -1,6 +1,6 @@
 /**
  * The dependency rule of docs/architecture.md: src/core imports nothing from Node or any framework
- * (only the Public Suffix List package, at configuration time), and adapters hold no CORS rules of
+ * (only the Public Suffix List package and the ReDoS detector, at configuration time), and adapters hold no CORS rules of
  * their own, so they never import each other's entry files.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,10 +21,10 @@ function files(dir: string): string[] {
 }
 
 describe('layering', () => {
-  it('src/core imports only its own files and tldts', () => {
+  it('src/core imports only its own files, tldts and redos-detector', () => {
     const outside = files('core').flatMap((file) =>
       imports(file)
-        .filter((spec) => !spec.startsWith('./') && spec !== 'tldts')
+        .filter((spec) => !spec.startsWith('./') && spec !== 'tldts' && spec !== 'redos-detector')
         .map((spec) => `${file}: ${spec}`),
     );
     expect(outside).toEqual([]);
@@ -33,6 +33,11 @@ describe('layering', () => {
   it('tldts is used by the pattern compiler only (configuration time)', () => {
     const users = files('core').filter((file) => imports(file).includes('tldts'));
     expect(users.map((file) => file.slice(root.length + 1))).toEqual(['core/origin-pattern.ts']);
+  });
+
+  it('redos-detector is used by the RegExp check only (configuration time)', () => {
+    const users = files('core').filter((file) => imports(file).includes('redos-detector'));
+    expect(users.map((file) => file.slice(root.length + 1))).toEqual(['core/regexp-safety.ts']);
   });
 
   it('adapters import the core and the shared translation files, never another adapter', () => {
