@@ -1,20 +1,28 @@
 /** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
-export { type ConfigProblem, CorsConfigError } from './config-error.js';
+export { type ConfigProblem, CorsConfigError, show } from './config-error.js';
 export { decide } from './decide.js';
 export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
 export type { Header } from './header-names.js';
-export type {
-  CallbackCorsOptions,
-  CorsOptions,
-  CorsOptionsDelegate,
-  NameList,
-  OriginCallback,
-  OriginCallbackResult,
-  StaticCorsOptions,
-  StaticOrigin,
+export {
+  type CallbackCorsOptions,
+  type CorsOptions,
+  type CorsOptionsDelegate,
+  type NameList,
+  OPTION_NAMES,
+  type OriginCallback,
+  type OriginCallbackResult,
+  type StaticCorsOptions,
+  type StaticOrigin,
 } from './options.js';
 export { isSerializedOrigin } from './origin.js';
 export { CorsOriginTimeoutError } from './origin-callback.js';
-export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS, decidesAsynchronously } from './policy.js';
+export {
+  type CompileContext,
+  type CorsPolicy,
+  closest,
+  compile,
+  DEFAULT_METHODS,
+  decidesAsynchronously,
+} from './policy.js';
 export type { CorsRefusal, RefusalKind } from './refusal.js';
 export { mergeVary } from './vary.js';

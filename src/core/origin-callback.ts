@@ -3,17 +3,22 @@
  * time limit, and reading its answer. The only asynchronous step of a decision.
  */
 import { CorsConfigError } from './config-error.js';
-import type { OriginCallbackResult } from './options.js';
+import type { OriginCallback, OriginCallbackResult } from './options.js';
 import { allowlistMatches, compileOriginRule, type OriginRule } from './origin-rule.js';
 import type { CorsPolicy } from './policy.js';
 
 /** Distinct callback answers (strings, RegExps, lists) kept compiled per policy; emptied when full. */
 export const MAX_CALLBACK_ANSWERS_CACHED = 64;
 
-/** Runs the user's origin callback (node-style, returned value, or Promise) with a time limit. */
-export function runOriginCallback(
-  policy: CorsPolicy<never>,
+/**
+ * Runs the user's origin callback (node-style, returned value, or Promise) with a time limit. `req` (the
+ * adapter's request or context) goes to the callback as a third argument, for adapters whose framework
+ * hands its own middleware the request (corsgate/koa's `(ctx) => string` origin).
+ */
+export function runOriginCallback<Req>(
+  policy: CorsPolicy<Req>,
   origin: string | undefined,
+  req: Req,
 ): Promise<OriginCallbackResult> {
   const rule = policy.origin as Extract<OriginRule, { kind: 'callback' }>;
   return new Promise((resolve, reject) => {
@@ -36,7 +41,7 @@ export function runOriginCallback(
       }, policy.originCallbackTimeout);
     }
     try {
-      const returned = rule.callback(origin, settle);
+      const returned = (rule.callback as OriginCallbackWithRequest<Req>)(origin, settle, req);
       if (returned !== undefined) {
         if (isThenable(returned))
           returned.then(
@@ -51,6 +56,11 @@ export function runOriginCallback(
     }
   });
 }
+
+/** An origin callback as the core calls it: the request context comes third (see runOriginCallback). */
+type OriginCallbackWithRequest<Req> = (
+  ...args: [...Parameters<OriginCallback>, req: Req]
+) => ReturnType<OriginCallback>;
 
 // biome-ignore lint/suspicious/noConfusingVoidType: an async node-style callback resolves void
 function isThenable(value: unknown): value is PromiseLike<OriginCallbackResult | void> {

@@ -188,7 +188,8 @@ function checkOptionNames(opts: object, problems: ConfigProblem[]): void {
   }
 }
 
-function closest(name: string, candidates: readonly string[]): string | undefined {
+/** The candidate closest to `name` by edit distance, if any is close enough to be a likely typo. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of candidates) {

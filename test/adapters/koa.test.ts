@@ -46,7 +46,14 @@ describe('corsgate/koa', () => {
     const errors: string[] = [];
     app.on('error', (err: Error) => errors.push(err.message));
     let reached = false;
-    app.use(cors({ origin: (_origin, callback) => callback(new Error('lookup failed')) }));
+    // A cors-style (origin, callback) function: annotated, since in corsgate/koa an unannotated origin function is
+    // typed as @koa/cors's (ctx) => string.
+    app.use(
+      cors({
+        origin: (_origin: string | undefined, callback: (err: Error | null) => void) =>
+          callback(new Error('lookup failed')),
+      }),
+    );
     app.use((ctx) => {
       reached = true;
       ctx.body = 'app';

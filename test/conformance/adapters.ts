@@ -17,8 +17,10 @@ import corsExpress from '../../src/adapters/express.js';
 import corsgateFastify from '../../src/adapters/fastify.js';
 import { withCors } from '../../src/adapters/fetch.js';
 import corsHono from '../../src/adapters/hono.js';
-import corsKoa from '../../src/adapters/koa.js';
+import corsKoa, { type KoaCorsOptions } from '../../src/adapters/koa.js';
 import { createCorsHandler } from '../../src/adapters/node.js';
+import type { CorsOptions, OriginCallback, OriginCallbackResult } from '../../src/core/index.js';
+import { koaSpellings } from './koa-spellings.js';
 import { CORS_HEADERS, type CorsHeaderName, type Scenario, type ScenarioRequest } from './scenarios.js';
 
 const require = createRequire(import.meta.url);
@@ -42,6 +44,8 @@ export interface Target {
 
 export interface Adapter {
   readonly name: string;
+  /** False for a scenario the adapter's spelling cannot express (only the native-spelling adapters). */
+  supports?(scenario: Scenario): boolean;
   start(scenario: Scenario): Promise<Target>;
 }
 
@@ -249,9 +253,30 @@ const fastifyAdapter: Adapter = {
   },
 };
 
-function koaAdapter(name: string, Factory: typeof Koa): Adapter {
+/**
+ * corsgate/koa reads a one-parameter origin function as @koa/cors's `(ctx) => string`; the table's cors-style
+ * `(origin) => boolean | Promise<boolean>` is given to it in the shape corsgate/koa reads as cors's:
+ * `(origin, callback)`, answering what the function answers.
+ */
+function corsgateSpellingForKoa(options: CorsOptions): CorsOptions {
+  const origin = options.origin;
+  if (typeof origin !== 'function' || origin.length >= 2) return options;
+  const answer = origin as (origin: string | undefined) => ReturnType<OriginCallback>;
+  return {
+    ...options,
+    origin: (requestOrigin, callback) => {
+      Promise.resolve(answer(requestOrigin)).then(
+        (allowed) => callback(null, allowed === undefined ? undefined : (allowed as OriginCallbackResult)),
+        (err: Error) => callback(err),
+      );
+    },
+  };
+}
+
+function koaAdapter(name: string, Factory: typeof Koa, spelling: 'corsgate' | 'koa' = 'corsgate'): Adapter {
   return {
     name,
+    supports: (scenario) => spelling === 'corsgate' || koaSpellings[scenario.name] !== undefined,
     start(scenario) {
       const app = new Factory();
       app.silent = true; // Koa's error handling answers 500 without logging
@@ -262,7 +287,11 @@ function koaAdapter(name: string, Factory: typeof Koa): Adapter {
           return next();
         });
       }
-      app.use(corsKoa(scenario.options));
+      app.use(
+        spelling === 'koa'
+          ? corsKoa(koaSpellings[scenario.name] as KoaCorsOptions)
+          : corsKoa(corsgateSpellingForKoa(scenario.options)),
+      );
       app.use((ctx) => {
         if (ctx.path !== PATH) return;
         ctx.set('X-App', ctx.method);
@@ -285,4 +314,6 @@ export const adapters: readonly Adapter[] = [
   fastifyAdapter,
   koaAdapter('Koa 3 (corsgate/koa)', Koa),
   koaAdapter('Koa 2 (corsgate/koa)', Koa2),
+  koaAdapter('Koa 3 (corsgate/koa, @koa/cors options)', Koa, 'koa'),
+  koaAdapter('Koa 2 (corsgate/koa, @koa/cors options)', Koa2, 'koa'),
 ];
