@@ -17,6 +17,7 @@ import {
   OPTION_NAMES,
   type OriginCallback,
   type OriginCallbackResult,
+  RECEIVES_REQUEST,
   type StaticOrigin,
   show,
 } from '../core/index.js';
@@ -226,11 +227,11 @@ function translateRenamed(name: RenamedName, value: unknown): unknown {
 
 /**
  * `@koa/cors`'s `(ctx) => string` as a corsgate origin callback. It is declared with two parameters, so the
- * core reads it as node-style (only `callback` answers); the core passes the request context, here Koa's
- * `ctx`, as a third argument.
+ * core reads it as node-style (only `callback` answers), and marked `RECEIVES_REQUEST`, so the core passes
+ * the request context, here Koa's `ctx`, as a third argument.
  */
 function koaOriginCallback(fn: KoaOriginFunction, context: CompileContext): OriginCallback {
-  return function koaOrigin(origin, callback, ...rest: unknown[]): void {
+  const koaOrigin = (origin: string | undefined, callback: Parameters<OriginCallback>[1], ...rest: unknown[]): void => {
     const ctx = rest[0] as Context;
     const answer = (value: unknown): void => callback(null, readKoaAnswer(value, origin, context));
     const fail = (err: unknown): void =>
@@ -246,6 +247,7 @@ function koaOriginCallback(fn: KoaOriginFunction, context: CompileContext): Orig
       (returned as PromiseLike<KoaOriginAnswer>).then(answer, fail);
     } else answer(returned);
   };
+  return Object.assign(koaOrigin, { [RECEIVES_REQUEST]: true });
 }
 
 /**

@@ -15,7 +15,7 @@ export {
   type StaticOrigin,
 } from './options.js';
 export { isSerializedOrigin } from './origin.js';
-export { CorsOriginTimeoutError } from './origin-callback.js';
+export { CorsOriginTimeoutError, RECEIVES_REQUEST } from './origin-callback.js';
 export {
   type CompileContext,
   type CorsPolicy,

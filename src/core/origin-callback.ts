@@ -11,10 +11,13 @@ import type { CorsPolicy } from './policy.js';
 export const MAX_CALLBACK_ANSWERS_CACHED = 64;
 
 /**
- * Runs the user's origin callback (node-style, returned value, or Promise) with a time limit. `req` (the
- * adapter's request or context) goes to the callback as a third argument, for adapters whose framework
- * hands its own middleware the request (corsgate/koa's `(ctx) => string` origin).
+ * Marks an origin callback built by an adapter that needs the request: the core then passes `req` (the
+ * adapter's request or context) as a third argument. corsgate/koa wraps `@koa/cors`'s `(ctx) => string`
+ * this way. Users' callbacks are never marked and get `(origin, callback)` only.
  */
+export const RECEIVES_REQUEST: unique symbol = Symbol('corsgate.receivesRequest');
+
+/** Runs the user's origin callback (node-style, returned value, or Promise) with a time limit. */
 export function runOriginCallback<Req>(
   policy: CorsPolicy<Req>,
   origin: string | undefined,
@@ -41,7 +44,8 @@ export function runOriginCallback<Req>(
       }, policy.originCallbackTimeout);
     }
     try {
-      const returned = (rule.callback as OriginCallbackWithRequest<Req>)(origin, settle, req);
+      const callback = rule.callback as OriginCallbackWithRequest<Req>;
+      const returned = callback[RECEIVES_REQUEST] === true ? callback(origin, settle, req) : callback(origin, settle);
       if (returned !== undefined) {
         if (isThenable(returned))
           returned.then(
@@ -57,10 +61,10 @@ export function runOriginCallback<Req>(
   });
 }
 
-/** An origin callback as the core calls it: the request context comes third (see runOriginCallback). */
-type OriginCallbackWithRequest<Req> = (
-  ...args: [...Parameters<OriginCallback>, req: Req]
-) => ReturnType<OriginCallback>;
+/** An origin callback as the core calls it: when marked, the request context comes third (see RECEIVES_REQUEST). */
+type OriginCallbackWithRequest<Req> = ((
+  ...args: [...Parameters<OriginCallback>, req?: Req]
+) => ReturnType<OriginCallback>) & { [RECEIVES_REQUEST]?: boolean };
 
 // biome-ignore lint/suspicious/noConfusingVoidType: an async node-style callback resolves void
 function isThenable(value: unknown): value is PromiseLike<OriginCallbackResult | void> {
