@@ -85,8 +85,12 @@ function keepHeadersOnErrorResponse(ctx: Context, decision: CorsDecision, secure
     else if (!replaced.has(name.toLowerCase())) headers[name] = value;
   }
   Object.assign(headers, kept);
-  const vary = ctx.response.get('Vary');
-  const merged = ownVary === undefined ? vary : vary === '' ? ownVary : mergeVary(ownVary, vary);
+  // Koa 3's response.get answers undefined for a header not set (Koa 2: ''); an undefined header value
+  // would make Koa's error handling itself throw.
+  const vary: unknown = ctx.response.get('Vary');
+  const current = typeof vary === 'string' ? vary : Array.isArray(vary) ? vary.join(', ') : '';
+  const merged =
+    ownVary === undefined || ownVary === '' ? current : current === '' ? ownVary : mergeVary(ownVary, current);
   if (merged !== '') headers.Vary = merged;
   target.headers = headers;
 }
