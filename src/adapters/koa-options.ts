@@ -134,7 +134,7 @@ export function compileKoaOptions(
           option: name,
           value: show(value),
           problem: 'it must be true or false.',
-          fix: `write ${name}: ${value === 'false' || value === 0 ? 'false' : 'true'} (a boolean).`,
+          fix: `write ${name}: ${['false', 'no', 'off', '0', 0].includes(value as string) ? 'false' : 'true'} (a boolean).`,
         });
       }
     } else if (name === 'headers' && given.allowHeaders !== undefined) {

@@ -547,3 +547,56 @@ describe('the list of intended differences', () => {
     expect([...used].sort()).toEqual(differences.map((d) => d.name).sort());
   });
 });
+
+describe('settings @koa/cors accepts and corsgate/koa refuses (security differences)', () => {
+  const koaAnswer = async (options: KoaCorsOptions, origin: string) => {
+    const a = new Koa();
+    a.silent = true;
+    a.use((koaCors as (options: KoaCorsOptions) => Middleware)(options));
+    a.use((ctx) => {
+      ctx.body = 'app';
+    });
+    const served = await serve(a.callback());
+    try {
+      return observe(await send(served.port, { headers: { Origin: origin } }));
+    } finally {
+      await served.close();
+    }
+  };
+
+  it.each([
+    { name: 'credentials: true (origin defaults to "*")', options: { credentials: true } },
+    { name: "origin: '*' with credentials", options: { origin: '*', credentials: true } },
+    { name: 'a credentials function', options: { credentials: () => true } },
+  ] satisfies { name: string; options: KoaCorsOptions }[])(
+    '$name: @koa/cors lets every origin read responses with credentials; corsgate stops at start-up',
+    async ({ options }) => {
+      const koa = await koaAnswer(options, B);
+      expect(koa.headers['access-control-allow-origin']).toBe(B);
+      expect(koa.headers['access-control-allow-credentials']).toBe('true');
+      expect(() => corsgate(options)).toThrow(CorsConfigError);
+      expect(() => corsgate(options)).toThrow(/option `credentials`.*list the origins that may send credentials/);
+    },
+  );
+
+  it("an origin function answering '*' with credentials: @koa/cors reflects any origin; corsgate fails the request", async () => {
+    const options: KoaCorsOptions = { origin: () => '*', credentials: true };
+    const koa = await koaAnswer(options, B);
+    expect(koa.headers['access-control-allow-origin']).toBe(B);
+    expect(koa.headers['access-control-allow-credentials']).toBe('true');
+    const a = new Koa();
+    a.silent = true;
+    a.use(corsgate(options));
+    a.use((ctx) => {
+      ctx.body = 'app';
+    });
+    const served = await serve(a.callback());
+    try {
+      const gate = observe(await send(served.port, { headers: { Origin: B } }));
+      expect(gate.status).toBe(500);
+      expect(gate.headers).toEqual({});
+    } finally {
+      await served.close();
+    }
+  });
+});
