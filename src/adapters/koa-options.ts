@@ -11,6 +11,7 @@ import {
   CorsConfigError,
   type CorsOptions,
   type CorsPolicy,
+  type CorsRefusal,
   closest,
   compile,
   type NameList,
@@ -178,12 +179,19 @@ export function compileKoaOptions(
   }
   if (koaStyle && !('methods' in translated) && given.methods === undefined) translated.methods = KOA_DEFAULT_METHODS;
 
+  const onRefused = translated.onRefused;
+  if (written.size > 0 && typeof onRefused === 'function') {
+    // Refusal messages name the option to change: in the user's spelling, as start-up errors do.
+    translated.onRefused = (refusal: CorsRefusal, ctx: Context) =>
+      (onRefused as NonNullable<KoaCorsOptions['onRefused']>)(
+        { ...refusal, message: renameAll(refusal.message, written) },
+        ctx,
+      );
+  }
+
   const credentials =
     typeof given.credentials === 'function' ? (given.credentials as KoaCredentialsFunction) : undefined;
-  const policy = compileCollecting({
-    ...translated,
-    credentials: credentials === undefined ? translated.credentials : false,
-  });
+  const policy = compileCollecting(credentials === undefined ? translated : { ...translated, credentials: false });
   const credentialed = credentials === undefined ? undefined : compileCollecting({ ...translated, credentials: true });
   if (problems.length > 0) throw new CorsConfigError(problems);
   return {
@@ -271,16 +279,20 @@ function renameProblem(
   written: ReadonlyMap<string, string>,
   credentialsFunction: boolean,
 ): ConfigProblem {
-  let { option, value, problem: text, fix } = problem;
-  for (const [core, user] of written) {
-    if (option === core) option = user;
-    text = renameIn(text, core, user);
-    fix = renameIn(fix, core, user);
-  }
+  let { option, value } = problem;
+  for (const [core, user] of written) if (option === core) option = user;
+  const text = renameAll(problem.problem, written);
+  const fix = renameAll(problem.fix, written);
   if (credentialsFunction && option === 'credentials') {
     value = value.replace(/^true\b/, 'a function (when it answers true)');
   }
   return { option, value, problem: text, fix };
+}
+
+function renameAll(text: string, written: ReadonlyMap<string, string>): string {
+  let renamed = text;
+  for (const [core, user] of written) renamed = renameIn(renamed, core, user);
+  return renamed;
 }
 
 /**

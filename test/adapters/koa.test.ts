@@ -353,6 +353,24 @@ describe('corsgate/koa start-up checks on @koa/cors options', () => {
     expect(err.message).toContain('exposeHeaders: ["X-Request-Id"');
   });
 
+  it("onRefused messages name the options as written (and corsgate's names where the user wrote those)", async () => {
+    const messages: string[] = [];
+    const app = new Koa();
+    app.use(
+      cors({
+        origin: ORIGIN,
+        allowMethods: ['GET', 'POST'],
+        allowedHeaders: ['Content-Type'],
+        onRefused: (refusal, ctx) => messages.push(`${ctx.path} ${refusal.kind}: ${refusal.message}`),
+      }),
+    );
+    await request(app, preflight(ORIGIN, 'DELETE'), { method: 'OPTIONS', path: '/a' });
+    await request(app, preflight(ORIGIN, 'GET', 'x-token'), { method: 'OPTIONS', path: '/b' });
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatch(/^\/a method-not-allowed: .*add "DELETE" to the allowMethods option/);
+    expect(messages[1]).toMatch(/^\/b header-not-allowed: .*add "x-token" to allowedHeaders\.$/);
+  });
+
   it('refuses mixed spellings, non-boolean Koa flags, a non-numeric maxAge string and typos (with a guess)', () => {
     const err = configError(() =>
       cors({
