@@ -114,7 +114,7 @@ export function compileKoaOptions(
 
   for (const name of Object.keys(given)) {
     const value = given[name];
-    if (name in RENAMED) {
+    if (Object.hasOwn(RENAMED, name)) {
       const target = RENAMED[name as RenamedName];
       koaStyle = true;
       if (given[target] !== undefined) {

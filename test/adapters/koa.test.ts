@@ -402,6 +402,11 @@ describe('corsgate/koa start-up checks on @koa/cors options', () => {
     expect(String(warnings.mock.calls[0]?.[0])).toMatch(/answered true; the request was refused.*ctx\.get\('Origin'\)/);
   });
 
+  it('an option named like an Object.prototype member is an unknown option, not a translation', () => {
+    const err = configError(() => cors({ constructor: 'x', toString: 'y' } as unknown as KoaCorsOptions));
+    expect(err.problems.map((p) => p.option)).toEqual(['constructor', 'toString']);
+  });
+
   it('takes options typed with @types/koa__cors', () => {
     const options: koaCors.Options = {
       origin: (ctx) => ctx.get('Origin'),
