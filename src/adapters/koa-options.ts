@@ -12,15 +12,14 @@ import {
   type CorsOptions,
   type CorsPolicy,
   type CorsRefusal,
-  closest,
+  closestOptionName,
   compile,
   type NameList,
   OPTION_NAMES,
   type OriginCallback,
   type OriginCallbackResult,
-  RECEIVES_REQUEST,
   type StaticOrigin,
-  show,
+  showConfigValue as show,
 } from '../core/index.js';
 
 /** What `@koa/cors`'s origin function answers: the `Access-Control-Allow-Origin` value; a falsy value declines. */
@@ -94,11 +93,13 @@ export interface KoaPlan {
 
 /**
  * Validates and compiles `corsgate/koa`'s options. Throws one `CorsConfigError` with every problem, named
- * as the user wrote the options.
+ * as the user wrote the options. `contextOf` gives the Koa context of the request being decided (an origin
+ * function in `@koa/cors`'s form receives it).
  */
 export function compileKoaOptions(
   options: KoaCorsOptions | CorsOptions<Context> | null | undefined,
   context: CompileContext,
+  contextOf: () => Context | undefined,
 ): KoaPlan {
   if (options === null || options === undefined || typeof options !== 'object' || Array.isArray(options)) {
     // Not an object: the core's message says what to pass.
@@ -159,13 +160,13 @@ export function compileKoaOptions(
     } else if (name === 'origin' && typeof value === 'function' && value.length < 2) {
       // @koa/cors's form. A two-parameter function is cors's (origin, callback) and goes to the core as is.
       koaStyle = true;
-      translated.origin = koaOriginCallback(value as KoaOriginFunction, context);
+      translated.origin = koaOriginCallback(value as KoaOriginFunction, contextOf, context);
     } else if (name === 'credentials' && typeof value === 'function') {
       koaStyle = true; // compiled twice below, once for each answer
     } else if ((OPTION_NAMES as readonly string[]).includes(name)) {
       translated[name] = value;
     } else {
-      const guess = closest(name, [...KOA_NAMES, ...OPTION_NAMES]);
+      const guess = closestOptionName(name, [...KOA_NAMES, ...OPTION_NAMES]);
       problems.push({
         option: name,
         value: show(value),
@@ -235,12 +236,17 @@ function translateRenamed(name: RenamedName, value: unknown): unknown {
 
 /**
  * `@koa/cors`'s `(ctx) => string` as a corsgate origin callback. It is declared with two parameters, so the
- * core reads it as node-style (only `callback` answers), and marked `RECEIVES_REQUEST`, so the core passes
- * the request context, here Koa's `ctx`, as a third argument.
+ * core reads it as node-style (only `callback` answers). The core calls it synchronously inside `decide`,
+ * where `contextOf()` is the Koa context of the request being decided (see koa.ts).
  */
-function koaOriginCallback(fn: KoaOriginFunction, context: CompileContext): OriginCallback {
-  const koaOrigin = (origin: string | undefined, callback: Parameters<OriginCallback>[1], ...rest: unknown[]): void => {
-    const ctx = rest[0] as Context;
+function koaOriginCallback(
+  fn: KoaOriginFunction,
+  contextOf: () => Context | undefined,
+  context: CompileContext,
+): OriginCallback {
+  return (origin, callback) => {
+    const ctx = contextOf();
+    if (ctx === undefined) throw new Error('corsgate/koa: the origin function was called outside a request.');
     const answer = (value: unknown): void => callback(null, readKoaAnswer(value, origin, context));
     const fail = (err: unknown): void =>
       callback(err instanceof Error ? err : new Error(`origin function failed: ${String(err)}`));
@@ -255,7 +261,6 @@ function koaOriginCallback(fn: KoaOriginFunction, context: CompileContext): Orig
       (returned as PromiseLike<KoaOriginAnswer>).then(answer, fail);
     } else answer(returned);
   };
-  return Object.assign(koaOrigin, { [RECEIVES_REQUEST]: true });
 }
 
 /**

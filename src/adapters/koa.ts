@@ -28,16 +28,26 @@ export function cors(options?: KoaCorsOptions | null): Middleware;
 /** corsgate's options as typed for the other adapters, e.g. with a `(origin, callback)` origin function. */
 export function cors(options?: CorsOptions<Context> | null): Middleware;
 export function cors(options?: KoaCorsOptions | CorsOptions<Context> | null): Middleware {
+  // The context of the request being decided: the core calls an origin callback synchronously inside
+  // decideNode, and a `(ctx) => string` origin function receives it (see koa-options.ts).
+  let deciding: Context | undefined;
   const { policy, credentialed, credentials, keepHeadersOnError, secureContext } = compileKoaOptions(
     options,
     nodeCompileContext,
+    () => deciding,
   );
   return async function corsgate(ctx, next) {
     const chosen =
       credentials !== undefined && credentialed !== undefined && (await credentials(ctx)) === true
         ? credentialed
         : policy;
-    const pending = decideNode(chosen, ctx.req, ctx);
+    let pending: ReturnType<typeof decideNode>;
+    deciding = ctx;
+    try {
+      pending = decideNode(chosen, ctx.req, ctx);
+    } finally {
+      deciding = undefined;
+    }
     const decision = pending instanceof Promise ? await pending : pending;
     writeHeaders(ctx.res, decision);
     if (secureContext) writeSecureContext(ctx.res);

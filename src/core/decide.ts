@@ -75,7 +75,7 @@ export function decideUncached<Req>(
   if (origin === undefined) {
     if (rule.kind === 'callback') {
       // Like `cors`, the callback also sees requests without Origin (and may fail them).
-      return runOriginCallback(policy, undefined, req).then(() => passThrough(policy.varyActual));
+      return runOriginCallback(policy, undefined).then(() => passThrough(policy.varyActual));
     }
     return passThrough(policy.varyActual);
   }
@@ -106,7 +106,7 @@ export function decideUncached<Req>(
         ? allow(policy, facts, kind, origin, req)
         : refuse(policy, facts, kind, originNotAllowed(origin, kind === 'preflight'), req);
     case 'callback':
-      return runOriginCallback(policy, origin, req).then((answer) => {
+      return runOriginCallback(policy, origin).then((answer) => {
         const allowed = interpretCallbackAnswer(policy, answer, origin);
         if (allowed === false) return refuse(policy, facts, kind, originNotAllowed(origin, kind === 'preflight'), req);
         return allow(policy, facts, kind, allowed, req);

@@ -1,25 +1,25 @@
 /** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
-export { type ConfigProblem, CorsConfigError, show } from './config-error.js';
+export { type ConfigProblem, CorsConfigError, show as showConfigValue } from './config-error.js';
 export { decide } from './decide.js';
 export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
 export type { Header } from './header-names.js';
-export {
-  type CallbackCorsOptions,
-  type CorsOptions,
-  type CorsOptionsDelegate,
-  type NameList,
-  OPTION_NAMES,
-  type OriginCallback,
-  type OriginCallbackResult,
-  type StaticCorsOptions,
-  type StaticOrigin,
+export type {
+  CallbackCorsOptions,
+  CorsOptions,
+  CorsOptionsDelegate,
+  NameList,
+  OriginCallback,
+  OriginCallbackResult,
+  StaticCorsOptions,
+  StaticOrigin,
 } from './options.js';
+export { OPTION_NAMES } from './options.js';
 export { isSerializedOrigin } from './origin.js';
-export { CorsOriginTimeoutError, RECEIVES_REQUEST } from './origin-callback.js';
+export { CorsOriginTimeoutError } from './origin-callback.js';
 export {
   type CompileContext,
   type CorsPolicy,
-  closest,
+  closest as closestOptionName,
   compile,
   DEFAULT_METHODS,
   decidesAsynchronously,

@@ -3,25 +3,17 @@
  * time limit, and reading its answer. The only asynchronous step of a decision.
  */
 import { CorsConfigError } from './config-error.js';
-import type { OriginCallback, OriginCallbackResult } from './options.js';
+import type { OriginCallbackResult } from './options.js';
 import { allowlistMatches, compileOriginRule, type OriginRule } from './origin-rule.js';
 import type { CorsPolicy } from './policy.js';
 
 /** Distinct callback answers (strings, RegExps, lists) kept compiled per policy; emptied when full. */
 export const MAX_CALLBACK_ANSWERS_CACHED = 64;
 
-/**
- * Marks an origin callback built by an adapter that needs the request: the core then passes `req` (the
- * adapter's request or context) as a third argument. corsgate/koa wraps `@koa/cors`'s `(ctx) => string`
- * this way. Users' callbacks are never marked and get `(origin, callback)` only.
- */
-export const RECEIVES_REQUEST: unique symbol = Symbol('corsgate.receivesRequest');
-
 /** Runs the user's origin callback (node-style, returned value, or Promise) with a time limit. */
-export function runOriginCallback<Req>(
-  policy: CorsPolicy<Req>,
+export function runOriginCallback(
+  policy: CorsPolicy<never>,
   origin: string | undefined,
-  req: Req,
 ): Promise<OriginCallbackResult> {
   const rule = policy.origin as Extract<OriginRule, { kind: 'callback' }>;
   return new Promise((resolve, reject) => {
@@ -44,8 +36,7 @@ export function runOriginCallback<Req>(
       }, policy.originCallbackTimeout);
     }
     try {
-      const callback = rule.callback as OriginCallbackWithRequest<Req>;
-      const returned = callback[RECEIVES_REQUEST] === true ? callback(origin, settle, req) : callback(origin, settle);
+      const returned = rule.callback(origin, settle);
       if (returned !== undefined) {
         if (isThenable(returned))
           returned.then(
@@ -60,11 +51,6 @@ export function runOriginCallback<Req>(
     }
   });
 }
-
-/** An origin callback as the core calls it: when marked, the request context comes third (see RECEIVES_REQUEST). */
-type OriginCallbackWithRequest<Req> = ((
-  ...args: [...Parameters<OriginCallback>, req?: Req]
-) => ReturnType<OriginCallback>) & { [RECEIVES_REQUEST]?: boolean };
 
 // biome-ignore lint/suspicious/noConfusingVoidType: an async node-style callback resolves void
 function isThenable(value: unknown): value is PromiseLike<OriginCallbackResult | void> {

@@ -188,7 +188,7 @@ function checkOptionNames(opts: object, problems: ConfigProblem[]): void {
   }
 }
 
-/** The candidate closest to `name` by edit distance, if any is close enough to be a likely typo. */
+/** The candidate nearest to a misspelt option name, if one is near enough (for "did you mean"). */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;

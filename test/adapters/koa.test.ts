@@ -212,6 +212,37 @@ describe.each([
     ]);
   });
 
+  it('concurrent requests: each origin function call gets its own ctx', async () => {
+    const app = appWith({
+      origin: (ctx) =>
+        new Promise((resolve) => {
+          const n = Number(ctx.path.slice(1));
+          // answers out of order; an even path answers with its request's origin, an odd one declines
+          setTimeout(() => resolve(n % 2 === 0 ? ctx.get('Origin') : ''), (n * 7) % 11);
+        }),
+    });
+    const server = http.createServer(app.callback());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, async (_, n) => {
+          const origin = `https://tenant${n}.example.com`;
+          const response = await fetch(`http://127.0.0.1:${port}/${n}`, { headers: { Origin: origin } });
+          await response.text();
+          return response.headers.get('access-control-allow-origin');
+        }),
+      );
+      expect(answers).toEqual(
+        Array.from({ length: 20 }, (_, n) => (n % 2 === 0 ? `https://tenant${n}.example.com` : null)),
+      );
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("an origin function's answer is an Access-Control-Allow-Origin value, never an allowlist or a pattern", async () => {
     const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const pattern = appWith({ origin: () => 'https://*.example.com' });
