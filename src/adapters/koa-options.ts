@@ -111,13 +111,11 @@ export function compileKoaOptions(
   const translated: Record<string, unknown> = {};
   /** corsgate's name → the name the user wrote, for messages. */
   const written = new Map<string, string>();
-  let koaStyle = false;
 
   for (const name of Object.keys(given)) {
     const value = given[name];
     if (Object.hasOwn(RENAMED, name)) {
       const target = RENAMED[name as RenamedName];
-      koaStyle = true;
       if (given[target] !== undefined) {
         problems.push({
           option: name,
@@ -130,7 +128,6 @@ export function compileKoaOptions(
       written.set(target, name);
       translated[target] = translateRenamed(name as RenamedName, value);
     } else if ((KOA_ONLY as readonly string[]).includes(name)) {
-      koaStyle = true;
       if (value !== undefined && typeof value !== 'boolean') {
         problems.push({
           option: name,
@@ -147,7 +144,6 @@ export function compileKoaOptions(
         fix: 'keep only allowHeaders.',
       });
     } else if (name === 'maxAge' && typeof value === 'string') {
-      koaStyle = true;
       if (/^[0-9]+$/.test(value)) translated.maxAge = Number(value);
       else {
         problems.push({
@@ -159,10 +155,9 @@ export function compileKoaOptions(
       }
     } else if (name === 'origin' && typeof value === 'function' && value.length < 2) {
       // @koa/cors's form. A two-parameter function is cors's (origin, callback) and goes to the core as is.
-      koaStyle = true;
       translated.origin = koaOriginCallback(value as KoaOriginFunction, contextOf, context);
     } else if (name === 'credentials' && typeof value === 'function') {
-      koaStyle = true; // compiled twice below, once for each answer
+      // compiled twice below, once for each answer
     } else if ((OPTION_NAMES as readonly string[]).includes(name)) {
       translated[name] = value;
     } else {
@@ -178,7 +173,8 @@ export function compileKoaOptions(
       });
     }
   }
-  if (koaStyle && !('methods' in translated) && given.methods === undefined) translated.methods = KOA_DEFAULT_METHODS;
+  // @koa/cors's default, whichever names the options use: switching changes nothing a browser sees.
+  if (!('methods' in translated) && given.methods === undefined) translated.methods = KOA_DEFAULT_METHODS;
 
   const onRefused = translated.onRefused;
   if (written.size > 0 && typeof onRefused === 'function') {

@@ -20,7 +20,7 @@ import corsHono from '../../src/adapters/hono.js';
 import corsKoa, { type KoaCorsOptions } from '../../src/adapters/koa.js';
 import { createCorsHandler } from '../../src/adapters/node.js';
 import type { CorsOptions, OriginCallback, OriginCallbackResult } from '../../src/core/index.js';
-import { koaSpellings } from './koa-spellings.js';
+import { KOA_DEFAULT_METHODS, koaSpellings } from './koa-spellings.js';
 import { CORS_HEADERS, type CorsHeaderName, type Scenario, type ScenarioRequest } from './scenarios.js';
 
 const require = createRequire(import.meta.url);
@@ -44,6 +44,8 @@ export interface Target {
 
 export interface Adapter {
   readonly name: string;
+  /** The methods allowed when the options name none, when they are the framework's own (default: cors's). */
+  readonly defaultMethods?: string;
   /** False for a scenario the adapter's spelling cannot express (only the native-spelling adapters). */
   supports?(scenario: Scenario): boolean;
   start(scenario: Scenario): Promise<Target>;
@@ -276,6 +278,7 @@ function corsgateSpellingForKoa(options: CorsOptions): CorsOptions {
 function koaAdapter(name: string, Factory: typeof Koa, spelling: 'corsgate' | 'koa' = 'corsgate'): Adapter {
   return {
     name,
+    defaultMethods: KOA_DEFAULT_METHODS,
     supports: (scenario) => spelling === 'corsgate' || koaSpellings[scenario.name] !== undefined,
     start(scenario) {
       const app = new Factory();

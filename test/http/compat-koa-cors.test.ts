@@ -20,8 +20,6 @@ const Koa2 = require('koa2') as typeof Koa;
 const A = 'https://app.example';
 const C = 'https://admin.example';
 const B = 'https://evil.example';
-const KOA_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';
-const CORS_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 
 /** How corsgate decides the origin for a configuration (to know which differences apply). */
 type Kind = 'any' | 'string' | 'allowlist-function' | 'reflect-function';
@@ -34,8 +32,6 @@ interface Config {
   readonly allowed?: readonly string[];
   /** The origin function answers `'*'` for a request without Origin (@koa/cors 5's README snippet). */
   readonly starWithoutOrigin?: boolean;
-  /** The options use only names and forms both packages share: corsgate keeps cors's default methods order. */
-  readonly sharedNamesOnly?: boolean;
   /** The effective credentials answer for the test's requests. */
   readonly credentials?: boolean;
 }
@@ -44,7 +40,7 @@ const allowlist = [A, C];
 const fromAllowlist = (ctx: Koa.Context) => (allowlist.includes(ctx.get('Origin')) ? ctx.get('Origin') : '');
 
 const configs: readonly Config[] = [
-  { name: 'cors() (README quick start)', options: {}, kind: 'any', sharedNamesOnly: true },
+  { name: 'cors() (README quick start)', options: {}, kind: 'any' },
   {
     name: "origin(ctx) { return ctx.get('Origin') || '*' } (README: 4.0 behaviour)",
     options: {
@@ -55,8 +51,8 @@ const configs: readonly Config[] = [
     kind: 'reflect-function',
     starWithoutOrigin: true,
   },
-  { name: "origin: '*'", options: { origin: '*' }, kind: 'any', sharedNamesOnly: true },
-  { name: 'origin string', options: { origin: A }, kind: 'string', allowed: [A], sharedNamesOnly: true },
+  { name: "origin: '*'", options: { origin: '*' }, kind: 'any' },
+  { name: 'origin string', options: { origin: A }, kind: 'string', allowed: [A] },
   {
     name: 'origin function (allowlist)',
     options: { origin: fromAllowlist },
@@ -103,9 +99,8 @@ const configs: readonly Config[] = [
     options: { origin: A, credentials: false },
     kind: 'string',
     allowed: [A],
-    sharedNamesOnly: true,
   },
-  { name: 'maxAge 0', options: { origin: A, maxAge: 0 }, kind: 'string', allowed: [A], sharedNamesOnly: true },
+  { name: 'maxAge 0', options: { origin: A, maxAge: 0 }, kind: 'string', allowed: [A] },
   {
     name: 'lower-case allowMethods',
     options: { origin: A, allowMethods: 'get,put,patch' },
@@ -456,17 +451,6 @@ const differences: readonly Difference[] = [
     },
     reconcile: (koa) => {
       koa.isolation = isolationHeaders();
-    },
-  },
-  {
-    name: 'with options that use only names both packages share, the default methods come in cors order',
-    applies: (k) => k.config.sharedNamesOnly === true && k.isPreflight && allows(k.config, k.origin),
-    occurs: (koa, gate) => {
-      expect(koa.headers['access-control-allow-methods']).toBe(KOA_METHODS);
-      expect(gate.headers['access-control-allow-methods']).toBe(CORS_METHODS);
-    },
-    reconcile: (koa) => {
-      koa.headers['access-control-allow-methods'] = CORS_METHODS;
     },
   },
 ];
