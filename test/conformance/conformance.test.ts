@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adapters } from './adapters.js';
 import { koaSpellings } from './koa-spellings.js';
-import { DEFAULT_METHODS, type Scenario, scenarios } from './scenarios.js';
+import { expectedWith, scenarios } from './scenarios.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -28,7 +28,7 @@ describe.each(adapters)('$name', (adapter) => {
         reachedApp: observed.reachedApp,
         headers: observed.headers,
         vary: observed.vary,
-      }).toEqual(expected(scenario, adapter.defaultMethods));
+      }).toEqual(expectedWith(scenario, adapter.defaultMethods));
       expect(observed.repeated).toEqual([]);
       if (scenario.expect.status !== 500) expect(logged).not.toHaveBeenCalled();
     } finally {
@@ -36,15 +36,3 @@ describe.each(adapters)('$name', (adapter) => {
     }
   });
 });
-
-/** The scenario's expectation, with the adapter's default methods where the options name none. */
-function expected(scenario: Scenario, defaultMethods: string | undefined): Scenario['expect'] {
-  const methods = scenario.expect.headers['access-control-allow-methods'];
-  if (defaultMethods === undefined || methods !== DEFAULT_METHODS || scenario.options.methods !== undefined) {
-    return scenario.expect;
-  }
-  return {
-    ...scenario.expect,
-    headers: { ...scenario.expect.headers, 'access-control-allow-methods': defaultMethods },
-  };
-}

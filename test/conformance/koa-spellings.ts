@@ -8,9 +8,6 @@
 import type { KoaCorsOptions } from '../../src/adapters/koa.js';
 import { ORIGIN } from './scenarios.js';
 
-/** `@koa/cors`'s default `allowMethods` (cors's methods in another order), which corsgate/koa also uses. */
-export const KOA_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';
-
 /** `@koa/cors`'s spelling of an allowlist of one origin: answer the origin when it is the listed one. */
 const onlyOrigin: KoaCorsOptions['origin'] = (ctx) => (ctx.get('Origin') === ORIGIN ? ORIGIN : '');
 

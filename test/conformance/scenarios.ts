@@ -8,6 +8,8 @@ import type { CorsOptions } from '../../src/core/index.js';
 export const ORIGIN = 'https://app.example.com';
 export const OTHER = 'https://evil.example.net';
 export const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
+/** `@koa/cors`'s default methods (the same, in another order), which corsgate/koa uses too. */
+export const KOA_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';
 
 /** The CORS response headers compared by the table (lower case). Any of them not listed must be absent. */
 export const CORS_HEADERS = [
@@ -308,3 +310,18 @@ export const scenarios: readonly Scenario[] = [
     expect: { status: 200, reachedApp: true, headers: {}, vary: undefined },
   },
 ];
+
+/**
+ * The scenario's expectation for an adapter whose default methods are its framework's own (corsgate/koa:
+ * `@koa/cors`'s), where the options name none; `undefined`: cors's, as written in the table.
+ */
+export function expectedWith(scenario: Scenario, defaultMethods: string | undefined): Scenario['expect'] {
+  const methods = scenario.expect.headers['access-control-allow-methods'];
+  if (defaultMethods === undefined || methods !== DEFAULT_METHODS || scenario.options.methods !== undefined) {
+    return scenario.expect;
+  }
+  return {
+    ...scenario.expect,
+    headers: { ...scenario.expect.headers, 'access-control-allow-methods': defaultMethods },
+  };
+}
