@@ -24,6 +24,13 @@ export interface CompileContext {
   readonly production?: boolean;
   /** Receives start-up warnings (an unanchored RegExp, say). Default: `console.warn`. */
   readonly warn?: (message: string) => void;
+  /**
+   * Joins the names of an array given for `methods`, `allowedHeaders` or `exposedHeaders` into the header
+   * value. Default `','` (as `cors` writes it); `@fastify/cors` writes `', '`.
+   */
+  readonly listSeparator?: string;
+  /** Option names an adapter reads itself (and removes) before compiling: offered for mistyped names. */
+  readonly adapterOptionNames?: readonly string[];
 }
 
 export type RequestHeaderRule =
@@ -81,7 +88,8 @@ export function compile<Req = unknown>(
       },
     ]);
   }
-  checkOptionNames(opts, problems);
+  checkOptionNames(opts, context.adapterOptionNames, problems);
+  const separator = context.listSeparator ?? ',';
 
   const credentials = readBoolean(opts, 'credentials', problems);
   const dangerAnyOrigin = readBoolean(opts, 'dangerouslyAllowCredentialsWithAnyOrigin', problems);
@@ -112,10 +120,10 @@ export function compile<Req = unknown>(
     }
   }
 
-  const methods = compileMethods(opts.methods, credentials, problems);
+  const methods = compileMethods(opts.methods, credentials, separator, problems);
   const allowedHeadersValue = readHeaderOption(opts, problems);
-  const requestHeaders = compileRequestHeaders(allowedHeadersValue, credentials, problems);
-  const exposed = compileNameList(opts.exposedHeaders, 'exposedHeaders', credentials, problems);
+  const requestHeaders = compileRequestHeaders(allowedHeadersValue, credentials, separator, problems);
+  const exposed = compileNameList(opts.exposedHeaders, 'exposedHeaders', credentials, separator, problems);
   const maxAge = compileMaxAge(opts.maxAge, problems);
   const preflightStatus = compileStatus(opts.optionsSuccessStatus, problems);
   const originCallbackTimeout = compileTimeout(opts.originCallbackTimeout, problems);
@@ -174,16 +182,17 @@ export function decidesAsynchronously(policy: CorsPolicy<never>): boolean {
   return policy.origin.kind === 'callback';
 }
 
-function checkOptionNames(opts: object, problems: ConfigProblem[]): void {
+function checkOptionNames(opts: object, adapterNames: readonly string[] | undefined, problems: ConfigProblem[]): void {
   const known = OPTION_NAMES as readonly string[];
+  const offered = adapterNames === undefined ? known : [...known, ...adapterNames];
   for (const name of Object.keys(opts)) {
     if (known.includes(name)) continue;
-    const guess = closest(name, known);
+    const guess = closest(name, offered);
     problems.push({
       option: name,
       value: show((opts as Record<string, unknown>)[name]),
       problem: 'corsgate has no option of that name, so it would be ignored.',
-      fix: guess !== undefined ? `did you mean \`${guess}\`?` : `use one of: ${known.join(', ')}.`,
+      fix: guess !== undefined ? `did you mean \`${guess}\`?` : `use one of: ${offered.join(', ')}.`,
     });
   }
 }
@@ -248,9 +257,9 @@ function readNames(value: unknown, option: string, problems: ConfigProblem[]): s
   return undefined;
 }
 
-/** The header value as `cors` would write it: a string as given, an array joined with commas. */
-function joinLikeCors(value: string | readonly string[], names: readonly string[]): string {
-  return typeof value === 'string' ? value.trim().replace(/\s*,\s*$/, '') : names.join(',');
+/** The header value as `cors` would write it: a string as given, an array joined with `separator`. */
+function joinLikeCors(value: string | readonly string[], names: readonly string[], separator: string): string {
+  return typeof value === 'string' ? value.trim().replace(/\s*,\s*$/, '') : names.join(separator);
 }
 
 function badTokens(names: readonly string[], option: string, kind: string, problems: ConfigProblem[]): boolean {
@@ -272,6 +281,7 @@ function badTokens(names: readonly string[], option: string, kind: string, probl
 function compileMethods(
   value: CorsOptions['methods'],
   credentials: boolean,
+  separator: string,
   problems: ConfigProblem[],
 ): { rule: ReadonlySet<string> | 'any'; header: string } {
   const source = value ?? DEFAULT_METHODS;
@@ -299,7 +309,9 @@ function compileMethods(
   });
   return {
     rule: new Set(normalized),
-    header: changed ? normalized.join(',') : joinLikeCors(source, names),
+    header: changed
+      ? normalized.join(typeof source === 'string' ? ',' : separator)
+      : joinLikeCors(source, names, separator),
   };
 }
 
@@ -319,6 +331,7 @@ function readHeaderOption(opts: CorsOptions<never>, problems: ConfigProblem[]): 
 function compileRequestHeaders(
   value: CorsOptions['allowedHeaders'],
   credentials: boolean,
+  separator: string,
   problems: ConfigProblem[],
 ): { rule: RequestHeaderRule; header: string | undefined } {
   if (value === undefined) return { rule: { kind: 'reflect' }, header: undefined };
@@ -337,13 +350,14 @@ function compileRequestHeaders(
     });
   }
   const lower = new Set(names.filter((n) => n !== '*').map((n) => n.toLowerCase()));
-  return { rule: { kind: 'list', names: lower, wildcard }, header: joinLikeCors(value, names) };
+  return { rule: { kind: 'list', names: lower, wildcard }, header: joinLikeCors(value, names, separator) };
 }
 
 function compileNameList(
   value: CorsOptions['exposedHeaders'],
   option: 'exposedHeaders',
   credentials: boolean,
+  separator: string,
   problems: ConfigProblem[],
 ): string | undefined {
   if (value === undefined) return undefined;
@@ -358,7 +372,7 @@ function compileNameList(
       fix: 'list the response headers script may read, e.g. exposedHeaders: ["X-Request-Id", "Content-Range"].',
     });
   }
-  return joinLikeCors(value, names);
+  return joinLikeCors(value, names, separator);
 }
 
 function compileMaxAge(value: unknown, problems: ConfigProblem[]): number | undefined {

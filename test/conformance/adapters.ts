@@ -103,8 +103,9 @@ const honoAdapter: Adapter = {
   start: (scenario) => listen(createAdaptorServer({ fetch: honoApp(Hono, corsHono, scenario) }) as http.Server),
 };
 
+/** corsgate/fastify with the scenario's options as a `@fastify/cors` user writes them. */
 const fastifyAdapter: Adapter = {
-  name: 'Fastify 5 (corsgate/fastify)',
+  name: 'Fastify 5 (corsgate/fastify, @fastify/cors options)',
   async start(scenario) {
     const app = await fastifyApp(Fastify, corsgateFastify, scenario);
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -15,7 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Hono } from 'hono';
 import type Koa from 'koa';
 import type corsExpress from '../../src/adapters/express.js';
-import type corsgateFastify from '../../src/adapters/fastify.js';
+import type { default as corsgateFastify, FastifyCorsOptions } from '../../src/adapters/fastify.js';
 import type { withCors } from '../../src/adapters/fetch.js';
 import type corsHono from '../../src/adapters/hono.js';
 import type { default as corsKoa, KoaCorsOptions } from '../../src/adapters/koa.js';
@@ -109,7 +109,7 @@ export function honoApp(HonoClass: typeof Hono, cors: typeof corsHono, scenario:
   return app.fetch;
 }
 
-/** Fastify with the `corsgate/fastify` plugin, registered and not yet listening. */
+/** Fastify with the `corsgate/fastify` plugin (options in `@fastify/cors`'s spelling), registered and not yet listening. */
 export async function fastifyApp(
   factory: typeof Fastify,
   plugin: typeof corsgateFastify,
@@ -123,7 +123,8 @@ export async function fastifyApp(
       done();
     });
   }
-  await app.register(plugin, scenario.options);
+  // The scenario as a `@fastify/cors` user writes it (its defaults differ from `cors`'s), when it differs.
+  await app.register(plugin, scenario.fastify ?? (scenario.options as FastifyCorsOptions));
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     url: PATH,

@@ -3,6 +3,7 @@
  * values are written out from the Fetch Standard and the `cors` package's behaviour, not computed by the
  * core. Adding a row here runs it against every adapter (see conformance.test.ts).
  */
+import type { FastifyCorsOptions } from '../../src/adapters/fastify.js';
 import type { CorsOptions } from '../../src/core/index.js';
 
 export const ORIGIN = 'https://app.example.com';
@@ -31,6 +32,12 @@ export interface ScenarioRequest {
 export interface Scenario {
   readonly name: string;
   readonly options: CorsOptions;
+  /**
+   * The same configuration as a `@fastify/cors` user writes it, run by corsgate/fastify, where it differs:
+   * `@fastify/cors`'s defaults are `methods: 'GET,HEAD,POST'` and `strictPreflight: true`, and it joins
+   * arrays with `', '`.
+   */
+  readonly fastify?: FastifyCorsOptions;
   readonly request: ScenarioRequest;
   /** The application sets this `Vary` itself (before corsgate runs, or in its handler for Fetch-style adapters). */
   readonly appVary?: string;
@@ -63,6 +70,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight allowed, default options (any origin)',
     options: {},
+    fastify: { methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'content-type,x-token'),
     expect: {
       status: 204,
@@ -78,6 +86,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight allowed, allowlisted origin',
     options: allowlist,
+    fastify: { origin: [ORIGIN], methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
       status: 204,
@@ -99,6 +108,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight refused: method not listed',
     options: { origin: [ORIGIN], methods: ['GET', 'POST'] },
+    fastify: { origin: [ORIGIN], methods: 'GET,POST' },
     request: preflight(ORIGIN, 'DELETE'),
     expect: {
       status: 204,
@@ -110,6 +120,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight refused: request header not listed',
     options: { origin: [ORIGIN], allowedHeaders: ['Content-Type'] },
+    fastify: { origin: [ORIGIN], allowedHeaders: 'Content-Type', methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
       status: 204,
@@ -167,6 +178,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'OPTIONS without Access-Control-Request-Method goes to the application',
     options: allowlist,
+    fastify: { origin: [ORIGIN], strictPreflight: false },
     request: { method: 'OPTIONS', headers: { Origin: ORIGIN } },
     expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
   },
@@ -184,6 +196,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'credentials: preflight',
     options: { origin: [ORIGIN], credentials: true },
+    fastify: { origin: [ORIGIN], credentials: true, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PATCH', 'content-type'),
     expect: {
       status: 204,
@@ -200,6 +213,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'exposed headers on an actual request',
     options: { origin: [ORIGIN], exposedHeaders: ['X-Request-Id', 'X-Total-Count'] },
+    fastify: { origin: [ORIGIN], exposedHeaders: 'X-Request-Id,X-Total-Count' },
     request: get({ Origin: ORIGIN }),
     expect: {
       status: 200,
@@ -214,6 +228,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'maxAge on a preflight',
     options: { origin: [ORIGIN], maxAge: 600 },
+    fastify: { origin: [ORIGIN], maxAge: 600, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT'),
     expect: {
       status: 204,
@@ -229,6 +244,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'optionsSuccessStatus 200',
     options: { origin: [ORIGIN], optionsSuccessStatus: 200 },
+    fastify: { origin: [ORIGIN], optionsSuccessStatus: 200, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT'),
     expect: {
       status: 200,
@@ -240,6 +256,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: "preflightContinue: the application's OPTIONS handler answers",
     options: { origin: [ORIGIN], preflightContinue: true },
+    fastify: { origin: [ORIGIN], preflightContinue: true, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
       status: 200,
@@ -255,6 +272,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'Private Network Access preflight',
     options: { origin: [ORIGIN], allowPrivateNetwork: true },
+    fastify: { origin: [ORIGIN], allowPrivateNetwork: true, methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'GET', undefined, { 'Access-Control-Request-Private-Network': 'true' }),
     expect: {
       status: 204,

@@ -162,6 +162,13 @@ describe('CorsConfigError messages name the option, the bad value and the fix', 
     expect(configError({ credential: true }).message).toContain('did you mean `credentials`?');
     const far = configError({ somethingElseEntirely: 1 });
     expect(far.message).toContain('use one of: origin, methods,');
+    // names an adapter reads itself are offered too, and still unknown to the core
+    const adapter = { adapterOptionNames: ['strictPreflight', 'cacheControl'] };
+    expect(configError({ strictPrefligt: false }, adapter).message).toContain('did you mean `strictPreflight`?');
+    expect(configError({ cacheControl: 60 }).message).toContain('no option of that name');
+    expect(configError({ somethingElseEntirely: 1 }, adapter).message).toMatch(
+      /use one of: .*, strictPreflight, cacheControl\./,
+    );
   });
 
   it('"*" with credentials in methods, allowedHeaders and exposedHeaders', () => {
@@ -310,6 +317,18 @@ describe('the compiled policy', () => {
       names: new Set(['content-type', 'x-token']),
       wildcard: false,
     });
+  });
+
+  it('joins arrays with the listSeparator of the context (", " for @fastify/cors); strings stay as written', () => {
+    const policy = compile(
+      { methods: ['GET', 'put'], allowedHeaders: 'Content-Type,X-Token', exposedHeaders: ['X-Total', 'X-Page'] },
+      { listSeparator: ', ' },
+    );
+    expect(policy.actualHeaders).toEqual([['Access-Control-Expose-Headers', 'X-Total, X-Page']]);
+    expect(policy.preflightHeaders).toEqual([
+      ['Access-Control-Allow-Methods', 'GET, PUT'],
+      ['Access-Control-Allow-Headers', 'Content-Type,X-Token'],
+    ]);
   });
 
   it('upper-cases the methods fetch() normalises, keeps others as written', () => {
