@@ -3,7 +3,7 @@
 // dist/cjs: CommonJS; src/require/* are the CommonJS entry points that make
 //           `require('corsgate')` return the middleware factory itself, as `require('cors')` does.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -20,3 +20,12 @@ mkdirSync('dist/cjs', { recursive: true });
 writeFileSync('dist/cjs/package.json', `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 // The `corsgate` bin (package.json "bin"): executable, with its #!/usr/bin/env node line kept by tsc.
 chmodSync('dist/esm/cli/main.js', 0o755);
+
+// Express's `Request` type is optional (src/adapters/express.ts): tsc drops the `@ts-ignore` that
+// keeps a consumer without @types/express from an error on the import, so put it back in both builds.
+const optionalImport = "import type { Request as MaybeExpressRequest } from 'express';";
+for (const file of ['dist/esm/adapters/express.d.ts', 'dist/cjs/adapters/express.d.ts']) {
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(optionalImport)) throw new Error(`build: ${file} no longer imports Express's Request as expected`);
+  writeFileSync(file, text.replace(optionalImport, `// @ts-ignore -- @types/express is optional\n${optionalImport}`));
+}

@@ -3,39 +3,77 @@
  * A drop-in for the `cors` package: `cors()`, `cors(options)`, `cors((req, callback) => ...)`.
  * Translation only: every CORS rule lives in `src/core/`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+// Express's `Request` is what this export's options delegate and `onRefused` receive, when the app has
+// @types/express; corsgate never imports Express at run time. Without @types/express the import resolves
+// to `any` (the @ts-ignore, put back into the emitted declarations by scripts/build.mjs, keeps that from
+// being an error) and `ExpressRequest` falls back to Node's IncomingMessage.
+// biome-ignore lint/suspicious/noTsIgnore: @ts-expect-error would fail where @types/express is installed.
+// @ts-ignore -- optional: @types/express may be absent
+import type { Request as MaybeExpressRequest } from 'express';
 import {
+  type CorsOptions as CoreCorsOptions,
+  type CorsOptionsDelegate as CoreCorsOptionsDelegate,
   type CorsDecision,
-  type CorsOptions,
-  type CorsOptionsDelegate,
   type CorsPolicy,
   compile,
 } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
 import { decideNode, nodeCompileContext, writeDecision } from './node-http.js';
 
+/**
+ * `T`, unless it is the `any` of an unresolved import: then `Fallback`. (The usual `0 extends 1 & T` test
+ * does not see through an unresolved import's type; this form does, checked by test/package/consumers.test.ts.)
+ */
+type Resolved<T, Fallback> = unknown extends T ? Fallback : T;
+
+/** Express's `Request` if its types are installed (so `req.query`, `req.path`, `req.header()` type-check), else `IncomingMessage`. */
+export type ExpressRequest = Resolved<MaybeExpressRequest, IncomingMessage>;
 export type NextFunction = (err?: unknown) => void;
 export type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;
-export type ExpressCorsOptions = CorsOptions<IncomingMessage>;
-export type ExpressCorsOptionsDelegate = CorsOptionsDelegate<IncomingMessage>;
+
+/** The least a request must have, as `@types/cors` names it: Express's and Node's requests both qualify. */
+export interface CorsRequest {
+  method?: string | undefined;
+  headers: IncomingHttpHeaders;
+}
+
+/**
+ * The options, named as in `@types/cors`. `Req` is what `onRefused` receives: Express's `Request` by
+ * default (when `@types/express` is installed).
+ */
+export type CorsOptions<Req = ExpressRequest> = CoreCorsOptions<Req>;
+
+/**
+ * An options delegate, named and parameterised as in `@types/cors`: `cors.CorsOptionsDelegate<express.Request>`
+ * or just `cors.CorsOptionsDelegate` (Express's `Request` when `@types/express` is installed).
+ */
+export type CorsOptionsDelegate<Req extends CorsRequest = ExpressRequest> = CoreCorsOptionsDelegate<Req>;
+
+export type ExpressCorsOptions = CorsOptions<ExpressRequest>;
+export type ExpressCorsOptionsDelegate = CorsOptionsDelegate<ExpressRequest>;
 
 /**
  * Creates the middleware. Options are validated now: a dangerous or malformed configuration throws a
  * `CorsConfigError` at start-up. With a delegate, options are validated when first seen (and kept per
  * options contents); an invalid one fails that request through `next(err)`.
  */
-export function cors(options?: ExpressCorsOptions | ExpressCorsOptionsDelegate | null): CorsMiddleware {
-  if (typeof options === 'function') return delegatingMiddleware(options);
-  const policy = compile(options, nodeCompileContext);
+export function cors<Req extends CorsRequest = ExpressRequest>(
+  options?: CorsOptions<Req> | CorsOptionsDelegate<Req> | null,
+): CorsMiddleware {
+  // `Req` only says what the delegate and `onRefused` receive (as `cors<Request>(...)` does with @types/cors):
+  // at run time they get the request the framework passed in, whatever it was declared as.
+  if (typeof options === 'function') return delegatingMiddleware(options as unknown as ExpressCorsOptionsDelegate);
+  const policy = compile(options as ExpressCorsOptions | null | undefined, nodeCompileContext);
   return function corsgate(req, res, next) {
     run(policy, req, res, next);
   };
 }
 
-function run(policy: CorsPolicy<IncomingMessage>, req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
+function run(policy: CorsPolicy<ExpressRequest>, req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
   let decision: CorsDecision | Promise<CorsDecision>;
   try {
-    decision = decideNode(policy, req, req);
+    decision = decideNode(policy, req, req as ExpressRequest);
   } catch (err) {
     next(err);
     return;
@@ -62,7 +100,7 @@ function finish(res: ServerResponse, decision: CorsDecision, next: NextFunction)
 }
 
 function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddleware {
-  const policyFor = createPolicyCache<IncomingMessage>(nodeCompileContext);
+  const policyFor = createPolicyCache<ExpressRequest>(nodeCompileContext);
 
   return function corsgateDelegate(req, res, next) {
     let called = false;
@@ -73,7 +111,7 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
         next(err);
         return;
       }
-      let policy: CorsPolicy<IncomingMessage>;
+      let policy: CorsPolicy<ExpressRequest>;
       try {
         policy = policyFor(options);
       } catch (compileError) {
@@ -83,7 +121,8 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
       run(policy, req, res, next);
     };
     try {
-      const returned = delegate(req, withOptions);
+      // Under Express (this export's framework) `req` is Express's request; the type says so.
+      const returned = delegate(req as ExpressRequest, withOptions);
       if (returned !== undefined) {
         if (typeof (returned as PromiseLike<ExpressCorsOptions>).then === 'function') {
           (returned as PromiseLike<ExpressCorsOptions>).then(

@@ -1,5 +1,6 @@
 /** Command-line parsing for `corsgate check <url> --origin <origin> [options]`. */
 import { parseArgs } from 'node:util';
+import { closestName } from '../core/closest-name.js';
 import { DEFAULT_TIMEOUT } from './probe.js';
 
 export const USAGE = `Usage: corsgate check <url> --origin <origin> [options]
@@ -19,6 +20,11 @@ Options:
   --json                   print the report as JSON (documented in the README)
   --timeout <ms>           time limit per request in milliseconds (default 10000)
   -h, --help               show this help
+  -v, --version            print the version of corsgate
+
+<url> without a scheme is read as http://, as curl does: localhost:3000/api is http://localhost:3000/api.
+With --credentials, the check also tries an origin nobody would list, and warns when the server allows it
+with credentials too (it reflects any origin: every website can act as your logged-in users).
 
 The actual request is really sent when the preflight passes: a DELETE deletes.
 Exit status: 0 a browser allows the request, 1 a browser blocks it, 2 usage or network error.
@@ -38,6 +44,7 @@ export interface CheckArgs {
 export type ParsedArgs =
   | CheckArgs
   | { readonly command: 'help' }
+  | { readonly command: 'version' }
   | { readonly command: 'error'; readonly message: string };
 
 /** `name: value`, `name:value` or `name` (an empty value), as for curl's -H. */
@@ -55,14 +62,19 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     parsed = parse(argv);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { command: 'error', message: message.replace(/\. To specify a positional argument.*$/s, '.') };
+    return {
+      command: 'error',
+      message: withSuggestion(message.replace(/\. To specify a positional argument.*$/s, '.')),
+    };
   }
   const { values, positionals } = parsed;
   if (values.help === true) return { command: 'help' };
+  if (values.version === true) return { command: 'version' };
   const [command, url, ...extra] = positionals;
   if (command === undefined)
     return { command: 'error', message: 'missing command: corsgate check <url> --origin <origin>' };
   if (command === 'help') return { command: 'help' };
+  if (command === 'version') return { command: 'version' };
   if (command !== 'check')
     return { command: 'error', message: `unknown command ${JSON.stringify(command)}: the command is "check".` };
   if (url === undefined) return { command: 'error', message: 'missing <url>: corsgate check <url> --origin <origin>' };
@@ -86,7 +98,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   }
   return {
     command: 'check',
-    url,
+    url: withScheme(url),
     // probe() checks the values: a missing --origin, a bad header name, a timeout of 0 or too long.
     origin: values.origin ?? '',
     method: values.method ?? 'GET',
@@ -110,6 +122,29 @@ function parse(argv: readonly string[]) {
       json: { type: 'boolean' },
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
+}
+
+/** The long option names, for "did you mean". */
+const OPTION_NAMES = ['origin', 'method', 'header', 'credentials', 'json', 'timeout', 'help', 'version'];
+
+/** Adds "did you mean --x?" to parseArgs's "Unknown option '--orign'" when a known option is close. */
+function withSuggestion(message: string): string {
+  const unknown = /^Unknown option '--?([^']+)'/.exec(message)?.[1];
+  if (unknown === undefined) return message;
+  const guess = closestName(unknown.replace(/=.*$/s, ''), OPTION_NAMES);
+  return guess === undefined ? message : `${message.replace(/\.$/, '')}: did you mean --${guess}?`;
+}
+
+/**
+ * `localhost:3000/api` or `example.com/api` (no scheme) as `http://...`, as curl reads them. Without this,
+ * `localhost:3000/api` would parse as a URL whose scheme is `localhost:`.
+ */
+export function withScheme(url: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
+  // host[:port][/path...]: a name, an IPv4 address or a bracketed IPv6 address, then an optional port.
+  if (/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:\d+)?([/?#]|$)/i.test(url)) return `http://${url}`;
+  return url;
 }

@@ -1,5 +1,5 @@
 /** Text output of `corsgate check`: each step, the headers seen, each check, and the verdict. */
-import type { Check, Report, Step } from './report.js';
+import type { AnyOriginCheck, Check, Report, Step } from './report.js';
 
 export interface Style {
   readonly pass: (s: string) => string;
@@ -105,6 +105,23 @@ function formatStep(step: Step, style: Style, lines: string[]): void {
   }
 }
 
+/** The same request from an origin nobody would list (with credentials): shown like a step. */
+function formatAnyOrigin(probe: AnyOriginCheck, style: Style, lines: string[]): void {
+  const { request, response, check } = probe;
+  const status = ` → ${response.status}${response.statusText === '' ? '' : ` ${safe(response.statusText)}`}`;
+  lines.push(
+    `${mark(check.result, style)} ${style.bold('any origin')}: ${request.method} ${request.url}${status}, from ${probe.origin}`,
+  );
+  const shown = response.headers.filter(([name]) => name.startsWith('access-control-'));
+  if (shown.length === 0) lines.push(style.dim('    < (no CORS response headers)'));
+  for (const [name, value] of shown) lines.push(style.dim(`    < ${name}: ${safe(value)}`));
+  lines.push(`    ${mark(check.result, style)} ${safe(check.message)}`);
+  if (check.result !== 'passed') {
+    if (check.rule !== undefined) lines.push(`        rule: ${safe(check.rule)}`);
+    if (check.fix !== undefined) lines.push(`        fix:  ${safe(check.fix)}`);
+  }
+}
+
 export function formatReport(report: Report, style: Style): string {
   const lines: string[] = [];
   lines.push(
@@ -123,7 +140,11 @@ export function formatReport(report: Report, style: Style): string {
   }
   lines.push('');
   for (const step of report.steps) formatStep(step, style, lines);
+  if (report.anyOrigin !== undefined) formatAnyOrigin(report.anyOrigin, style, lines);
   lines.push('');
+  if (report.anyOrigin?.check.result === 'warning') {
+    lines.push(`${style.warn(style.bold('WARNING'))}: this server allows any origin with credentials.`);
+  }
   lines.push(
     report.verdict === 'allowed'
       ? `${style.pass(style.bold('ALLOWED'))}: ${report.summary}`

@@ -9,6 +9,7 @@
  *   report.verdict; // 'allowed' | 'blocked'
  */
 import { checkConfiguredOrigin } from '../core/origin.js';
+import { checkAnyOrigin } from './any-origin.js';
 import {
   checkAllowCredentials,
   checkAllowHeaders,
@@ -213,10 +214,19 @@ interface Hop {
 
 /**
  * Runs the probe: the preflight when one is needed, the request, and every redirect a browser would follow
- * (each hop CORS-checked, with a new preflight when it needs one). Rejects with a `ProbeError` for bad
- * options (code `usage`) or when a server cannot be reached.
+ * (each hop CORS-checked, with a new preflight when it needs one). With credentials to another origin, the
+ * request is also tried from an origin nobody would list (`report.anyOrigin`, src/cli/any-origin.ts).
+ * Rejects with a `ProbeError` for bad options (code `usage`) or when a server cannot be reached.
  */
 export async function probe(target: string | URL, options: ProbeOptions): Promise<Report> {
+  const report = await browserFetch(target, options);
+  if (!report.credentials || new URL(report.url).origin === report.origin) return report;
+  const anyOrigin = await checkAnyOrigin(report.steps, report.origin, options.timeout ?? DEFAULT_TIMEOUT);
+  return anyOrigin === undefined ? report : { ...report, anyOrigin };
+}
+
+/** What the browser does: every step, and the verdict. */
+async function browserFetch(target: string | URL, options: ProbeOptions): Promise<Report> {
   const p = prepare(target, options);
   const steps: Step[] = [];
   let firstNeed: PreflightNeed | undefined;

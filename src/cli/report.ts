@@ -20,7 +20,9 @@ export type CheckId =
   /** A redirect of the actual request: followed (passed), or one a browser refuses to follow (failed). */
   | 'redirect'
   /** The URL has the page's own origin (and no cross-origin hop came before): no CORS check applies. */
-  | 'same-origin';
+  | 'same-origin'
+  /** Warning: with credentials, an origin nobody would list is allowed too (the server allows any origin). */
+  | 'any-origin';
 
 export interface Check {
   readonly id: CheckId;
@@ -81,10 +83,25 @@ export interface Report {
     readonly reasons: readonly string[];
   };
   readonly steps: readonly Step[];
+  /**
+   * With credentials, to a URL of another origin: the same request (its preflight, for a method other than
+   * GET and HEAD) from an origin nobody would list. Absent without credentials, or when it could not be sent.
+   */
+  readonly anyOrigin?: AnyOriginCheck;
   /** `allowed`: script can send the request and read the response. `blocked`: fetch() rejects with a TypeError. */
   readonly verdict: 'allowed' | 'blocked';
   /** One sentence for the verdict. */
   readonly summary: string;
+}
+
+/** The request repeated from an unlisted origin, and what its answer shows (check id `any-origin`). */
+export interface AnyOriginCheck {
+  /** The origin tried, e.g. `https://corsgate-probe-1a2b3c4d.invalid`. */
+  readonly origin: string;
+  readonly request: ExchangeRequest;
+  readonly response: ExchangeResponse;
+  /** `warning` when that origin is allowed with credentials: the server allows any origin. */
+  readonly check: Check;
 }
 
 /** The error shape of `--json` output when no report could be made (exit status 2). */

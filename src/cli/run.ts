@@ -11,6 +11,8 @@ export interface CliIO {
   readonly stdout: { write(chunk: string): unknown; readonly isTTY?: boolean };
   readonly stderr: { write(chunk: string): unknown; readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** What `--version` prints (main.ts reads it from package.json). */
+  readonly version?: string;
 }
 
 const EXIT_ALLOWED = 0;
@@ -21,6 +23,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const args = parseCliArgs(argv);
   if (args.command === 'help') {
     io.stdout.write(`${USAGE}\n`);
+    return EXIT_ALLOWED;
+  }
+  if (args.command === 'version') {
+    io.stdout.write(`${io.version ?? 'unknown'}\n`);
     return EXIT_ALLOWED;
   }
   if (args.command === 'error') {

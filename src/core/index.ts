@@ -1,4 +1,5 @@
 /** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
+export { closestName as closestOptionName } from './closest-name.js';
 export { type ConfigProblem, CorsConfigError, show as showConfigValue } from './config-error.js';
 export { decide } from './decide.js';
 export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
@@ -16,13 +17,6 @@ export type {
 export { OPTION_NAMES } from './options.js';
 export { isSerializedOrigin } from './origin.js';
 export { CorsOriginTimeoutError } from './origin-callback.js';
-export {
-  type CompileContext,
-  type CorsPolicy,
-  closest as closestOptionName,
-  compile,
-  DEFAULT_METHODS,
-  decidesAsynchronously,
-} from './policy.js';
+export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS, decidesAsynchronously } from './policy.js';
 export type { CorsRefusal, RefusalKind } from './refusal.js';
 export { mergeVary } from './vary.js';

@@ -3,6 +3,7 @@
  * header value that does not depend on the request is built here, so a request costs a lookup and a
  * few header writes.
  */
+import { closestName } from './closest-name.js';
 import { type ConfigProblem, CorsConfigError, show } from './config-error.js';
 import { buildDecisionCache, type DecisionCache } from './decision-cache.js';
 import {
@@ -187,7 +188,7 @@ function checkOptionNames(opts: object, adapterNames: readonly string[] | undefi
   const offered = adapterNames === undefined ? known : [...known, ...adapterNames];
   for (const name of Object.keys(opts)) {
     if (known.includes(name)) continue;
-    const guess = closest(name, offered);
+    const guess = closestName(name, offered);
     problems.push({
       option: name,
       value: show((opts as Record<string, unknown>)[name]),
@@ -195,33 +196,6 @@ function checkOptionNames(opts: object, adapterNames: readonly string[] | undefi
       fix: guess !== undefined ? `did you mean \`${guess}\`?` : `use one of: ${offered.join(', ')}.`,
     });
   }
-}
-
-/** The candidate nearest to a misspelt option name, if one is near enough (for "did you mean"). */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
 
 type BooleanOption =

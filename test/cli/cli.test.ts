@@ -95,7 +95,11 @@ describe('corsgate check', () => {
       'steps',
       'verdict',
       'summary',
+      'anyOrigin',
     ]);
+    // With credentials the same request was tried from an unlisted origin; this server refuses it.
+    expect(report.anyOrigin?.origin).toMatch(/^https:\/\/corsgate-probe-[0-9a-f]{8}\.invalid$/);
+    expect(report.anyOrigin?.check).toMatchObject({ id: 'any-origin', result: 'passed' });
     expect(report).toMatchObject({
       version: 1,
       url,

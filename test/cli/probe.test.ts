@@ -90,7 +90,10 @@ describe('probe against a corsgate server', () => {
     expect(server.seen.map((s) => [s.method, s.headers.cookie])).toEqual([
       ['OPTIONS', undefined],
       ['DELETE', 'sid=abc'],
+      // With credentials, the preflight again from an origin nobody would list (never the DELETE itself).
+      ['OPTIONS', undefined],
     ]);
+    expect(server.seen[2]?.headers.origin).toBe(report.anyOrigin?.origin);
   });
 
   it('blocks an origin that is not allowed, at the preflight, and never sends the actual request', async () => {

@@ -98,7 +98,8 @@ describe('the package by its own name', () => {
   });
 
   it('the declarations type-check for an ESM and a CommonJS consumer (tsc, NodeNext)', () => {
-    const dir = join(root, 'dist/.consumer-check');
+    // Inside the repository (so 'corsgate' resolves to itself) but outside dist/, which is shipped.
+    const dir = join(root, 'node_modules/.cache/corsgate-consumer-check');
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'esm.mts'),
