@@ -154,6 +154,27 @@ export const microCases = [
     },
   },
   {
+    // The usual options delegate: a fresh options object with the same contents on every request.
+    id: 'delegate-same-options',
+    title: 'options delegate, the same options each request (3-entry list, credentials), GET',
+    runners: () =>
+      middlewareRunners((_req, cb) => cb(null, { origin: THREE, credentials: true }), get('https://app.example.com')),
+  },
+  {
+    // A delegate whose options differ on every request (here a fresh onRefused closure, which cors
+    // ignores): corsgate compiles a new policy each time but keeps the 1,000-origin rule compiled.
+    id: 'delegate-varying-1000',
+    title: 'options delegate, options changing every request, 1,000 exact origins, match the last',
+    runners: () => {
+      const origins = exactList(1000);
+      const log = [];
+      return middlewareRunners(
+        (req, cb) => cb(null, { origin: origins, credentials: true, onRefused: (refusal) => log.push(req, refusal) }),
+        get('https://app999.example.com'),
+      );
+    },
+  },
+  {
     id: 'patterns-100',
     title: '100 patterns (cors: the equivalent RegExps), match the last',
     runners: () =>

@@ -19,6 +19,7 @@ import {
   compile,
 } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
+import { callUserFunction, DELEGATE_TIMEOUT, delegateTimeoutMessage } from '../core/user-function.js';
 import { decideNode, nodeCompileContext, writeDecision } from './node-http.js';
 
 /**
@@ -104,9 +105,15 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
 
   return function corsgateDelegate(req, res, next) {
     let called = false;
+    let timedOut = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const withOptions = (err: unknown, options?: ExpressCorsOptions | null): void => {
-      if (called) return;
+      if (called) {
+        warnLateDelegate(delegate, err, timedOut);
+        return;
+      }
       called = true;
+      if (timer !== undefined) clearTimeout(timer);
       if (err !== null && err !== undefined) {
         next(err);
         return;
@@ -120,25 +127,43 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
       }
       run(policy, req, res, next);
     };
+    let ignored: unknown;
     try {
+      // (req, callback): only the callback answers; (req) => options: the returned value or Promise does.
       // Under Express (this export's framework) `req` is Express's request; the type says so.
-      const returned = delegate(req as ExpressRequest, withOptions);
-      if (returned !== undefined) {
-        if (typeof (returned as PromiseLike<ExpressCorsOptions>).then === 'function') {
-          (returned as PromiseLike<ExpressCorsOptions>).then(
-            (options) => withOptions(null, options),
-            (err: unknown) => withOptions(err ?? new Error('corsgate: the options delegate rejected')),
-          );
-        } else {
-          withOptions(null, returned as ExpressCorsOptions);
-        }
-      }
+      callUserFunction(delegate, req as ExpressRequest, withOptions, (value) => {
+        ignored = value;
+      });
     } catch (err) {
       // An error thrown after the options were delivered belongs to whatever ran next, not to the delegate.
       if (called) throw err;
-      withOptions(err);
+      withOptions(err ?? new Error('corsgate: the options delegate threw'));
+    }
+    // Not answered yet: a request must not hang forever on a delegate that never calls back.
+    if (!called) {
+      timer = setTimeout(() => {
+        withOptions(new Error(delegateTimeoutMessage(ignored)));
+        timedOut = true;
+      }, DELEGATE_TIMEOUT);
     }
   };
+}
+
+const lateDelegates = new WeakSet<object>();
+
+/** A delegate that answered twice, or failed after answering: the first answer stood (warned once per delegate). */
+function warnLateDelegate(delegate: object, err: unknown, timedOut: boolean): void {
+  if (lateDelegates.has(delegate)) return;
+  lateDelegates.add(delegate);
+  const what =
+    err !== null && err !== undefined
+      ? `failed (${err instanceof Error ? err.message : String(err)}) after it had answered`
+      : timedOut
+        ? `answered after ${DELEGATE_TIMEOUT} ms (the request had already failed)`
+        : 'answered more than once';
+  nodeCompileContext.warn?.(
+    `corsgate: the options delegate ${what}; only the first answer counted. Call the callback exactly once per request.`,
+  );
 }
 
 export default cors;

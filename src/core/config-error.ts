@@ -32,11 +32,12 @@ function formatProblems(problems: readonly ConfigProblem[]): string {
 }
 
 /** Renders a configured value the way a user wrote it, for messages. */
-export function show(value: unknown): string {
+export function show(value: unknown, depth = 0): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value instanceof RegExp) return String(value);
   if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+  // one level of nesting shown: a list that contains itself must not recurse forever
+  if (Array.isArray(value)) return depth > 0 ? 'a list' : `[${value.map((v) => show(v, depth + 1)).join(', ')}]`;
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
   return String(value);

@@ -13,7 +13,7 @@ import {
   type RequestKind,
   withAllowOrigin,
 } from './decision.js';
-import { cachedRefusal, decideCached, rememberPreflight, rememberRefusal } from './decision-cache.js';
+import { cachedRefusal, decideCached, rememberAllowed, rememberPreflight, rememberRefusal } from './decision-cache.js';
 import { ALLOW_HEADERS, ALLOW_PRIVATE_NETWORK, type Header } from './header-names.js';
 import { scanOrigin } from './origin.js';
 import { interpretCallbackAnswer, runOriginCallback } from './origin-callback.js';
@@ -172,7 +172,7 @@ function allow<Req>(
       refusal = credentialsNotAllowed(facts.origin as string);
       report(policy, facts, refusal, req);
     }
-    return {
+    const decision: CorsDecision = {
       kind,
       allowed: refusal === undefined,
       headers: withAllowOrigin(allowOrigin, policy.actualHeaders),
@@ -181,6 +181,10 @@ function allow<Req>(
       status: 0,
       refusal,
     };
+    if (kind === 'actual' && refusal === undefined && allowOrigin === facts.origin) {
+      rememberAllowed(policy as CorsPolicy<never>, allowOrigin, decision);
+    }
+    return decision;
   }
   const origin = facts.origin as string;
   const headers = withAllowOrigin(allowOrigin, policy.preflightHeaders) as Header[];
@@ -210,7 +214,7 @@ function allow<Req>(
     status: policy.preflightStatus,
     refusal: undefined,
   };
-  rememberPreflight(policy.cache, allowOrigin, facts, decision);
+  rememberPreflight(policy as CorsPolicy<never>, allowOrigin, facts, decision);
   return decision;
 }
 

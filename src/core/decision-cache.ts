@@ -4,6 +4,7 @@
  * here return exactly what the full computation (`decideUncached`, src/core/decide.ts) would, or
  * undefined when it must run; test/unit/decision-cache.test.ts holds them to that.
  */
+import { type ContentKey, createContentKey } from './content-key.js';
 import { actualAllowed, type CorsDecision, freeze, passThrough, type RequestFacts } from './decision.js';
 import type { OriginRule } from './origin-rule.js';
 import type { CorsPolicy } from './policy.js';
@@ -20,8 +21,8 @@ export interface DecisionCache {
   readonly noOrigin: CorsDecision | undefined;
   /** For every actual request when `origin` is `'*'`. */
   readonly anyOrigin: CorsDecision | undefined;
-  /** Allowed actual requests, by exact origin (every exact origin of the allowlist). */
-  readonly byOrigin: ReadonlyMap<string, CorsDecision> | undefined;
+  /** Allowed actual requests, by exact origin of the allowlist, filled as each origin is first allowed. */
+  readonly byOrigin: Map<string, CorsDecision> | undefined;
   /**
    * The last allowed preflight answer per exact origin (key '' when `origin` is `'*'`), reused when the
    * next preflight from that origin asks for the same method and headers. Bounded by the exact list.
@@ -33,11 +34,13 @@ export interface DecisionCache {
    */
   readonly refused: RefusedCache | undefined;
   /**
-   * Origin-callback answers (a string, RegExp or list) compiled into rules, by the answer itself, so that
-   * a callback that keeps answering the same value does not re-validate it (Public Suffix List
-   * included) on every request. At most `MAX_CALLBACK_ANSWERS_CACHED` entries, emptied when full.
+   * Origin-callback answers (a string, RegExp or list) compiled into rules, by the answer's contents
+   * (`answerKey`), so that a callback that keeps answering the same value does not re-validate it (Public
+   * Suffix List included) on every request, and one whose array changed in place is read afresh. At most
+   * `MAX_CALLBACK_ANSWERS_CACHED` entries, emptied when full.
    */
-  readonly callbackAnswers: Map<unknown, OriginRule> | undefined;
+  readonly callbackAnswers: Map<string, OriginRule> | undefined;
+  readonly answerKey: ContentKey | undefined;
 }
 
 /** Slots of the refused-origin cache (a power of two). */
@@ -78,19 +81,38 @@ export function rememberRefusal(cache: RefusedCache, origin: string, decision: C
 
 /** Remembers an allowed preflight answer for the next identical preflight from the same exact origin (one per origin). */
 export function rememberPreflight(
-  cache: DecisionCache,
+  policy: CorsPolicy<never>,
   allowOrigin: string,
   facts: RequestFacts,
   decision: CorsDecision,
 ): void {
+  const cache = policy.cache;
   const key = allowOrigin === '*' ? '' : (facts.origin as string);
-  if (cache.preflights !== undefined && (key === '' ? cache.anyOrigin !== undefined : cache.byOrigin?.has(key))) {
+  if (cache.preflights !== undefined && (key === '' ? cache.anyOrigin !== undefined : isExactOrigin(policy, key))) {
     cache.preflights.set(key, {
       method: facts.accessControlRequestMethod as string,
       requestHeaders: facts.accessControlRequestHeaders,
       privateNetwork: facts.accessControlRequestPrivateNetwork,
       decision: freeze(decision),
     });
+  }
+}
+
+/** An origin of the allowlist's exact Set (`null` is only there with `dangerouslyAllowNullOrigin`). */
+function isExactOrigin(policy: CorsPolicy<never>, origin: string): boolean {
+  const rule = policy.origin;
+  return rule.kind === 'allowlist' && rule.exact.has(origin);
+}
+
+/**
+ * Remembers the allowed answer to an actual request from an exact origin (without a cookie the policy
+ * refuses), for every later one: `byOrigin` fills as origins are seen, so compiling a long allowlist does
+ * not build a decision per origin up front.
+ */
+export function rememberAllowed(policy: CorsPolicy<never>, origin: string, decision: CorsDecision): void {
+  const byOrigin = policy.cache.byOrigin;
+  if (byOrigin !== undefined && !byOrigin.has(origin) && isExactOrigin(policy, origin)) {
+    byOrigin.set(origin, freeze(decision));
   }
 }
 
@@ -106,6 +128,7 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
       preflights: undefined,
       refused: undefined,
       callbackAnswers: undefined,
+      answerKey: undefined,
     };
   }
   const anyOrigin = rule.kind === 'any' ? freeze(actualAllowed(policy, 'actual', '*')) : undefined;
@@ -115,14 +138,8 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
       : rule.kind === 'callback'
         ? undefined
         : freeze(passThrough(policy.varyActual));
-  let byOrigin: Map<string, CorsDecision> | undefined;
-  if (rule.kind === 'allowlist' && rule.exact.size > 0) {
-    byOrigin = new Map();
-    for (const origin of rule.exact) {
-      if (origin !== 'null' || policy.allowNullOrigin)
-        byOrigin.set(origin, freeze(actualAllowed(policy, 'actual', origin)));
-    }
-  }
+  // Filled by `rememberAllowed` as exact origins are first seen.
+  const byOrigin = rule.kind === 'allowlist' && rule.exact.size > 0 ? new Map<string, CorsDecision>() : undefined;
   const preflights = rule.kind === 'any' || byOrigin !== undefined ? new Map<string, PreflightMemo>() : undefined;
   const refused: RefusedCache | undefined =
     rule.kind === 'allowlist'
@@ -131,8 +148,17 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
           decisions: new Array(MAX_REFUSED_CACHED).fill(undefined),
         }
       : undefined;
-  const callbackAnswers = rule.kind === 'callback' ? new Map<unknown, OriginRule>() : undefined;
-  return { always: undefined, noOrigin, anyOrigin, byOrigin, preflights, refused, callbackAnswers };
+  const callback = rule.kind === 'callback';
+  return {
+    always: undefined,
+    noOrigin,
+    anyOrigin,
+    byOrigin,
+    preflights,
+    refused,
+    callbackAnswers: callback ? new Map<string, OriginRule>() : undefined,
+    answerKey: callback ? createContentKey() : undefined,
+  };
 }
 
 /**

@@ -12,15 +12,17 @@ export type StaticOrigin = boolean | string | RegExp | ReadonlyArray<string | Re
 export type OriginCallbackResult = StaticOrigin | undefined;
 
 /**
- * Decides per request, like `cors`'s custom origin: call `callback(null, true)` to allow,
- * `callback(null, false)` to refuse, `callback(err)` to fail the request. The function may instead
- * return the answer (or a Promise of it). `origin` is `undefined` when the request has no `Origin`.
+ * Decides per request, like `cors`'s custom origin. Declared with two parameters `(origin, callback)`, it
+ * answers only through `callback`: `callback(null, true)` allows, `callback(null, false)` refuses,
+ * `callback(err)` fails the request; whatever it returns is ignored, except a Promise that rejects (which
+ * fails the request). Declared with fewer parameters (`(origin) => …`, `async (origin) => …`), its
+ * returned value or Promise is the answer. `origin` is `undefined` when the request has no `Origin`.
  */
 export type OriginCallback = (
   origin: string | undefined,
   callback: (err: Error | null, allow?: OriginCallbackResult) => void,
-  // biome-ignore lint/suspicious/noConfusingVoidType: `(origin, cb) => cb(null, true)` returns void, as typed by @types/cors; an async one resolves void.
-) => void | OriginCallbackResult | PromiseLike<OriginCallbackResult | void>;
+  // `unknown`: a node-style function may return anything (a Timeout, `emit`'s boolean), all ignored.
+) => unknown;
 
 /** A comma-separated string or a list of names. */
 export type NameList = string | readonly string[];
@@ -67,12 +69,16 @@ export type StaticCorsOptions<Req = unknown> = CorsOptions<Req> & { origin?: Sta
 /** Options whose `origin` is a callback: decisions wait for it, so they are asynchronous. */
 export type CallbackCorsOptions<Req = unknown> = CorsOptions<Req> & { origin: OriginCallback };
 
-/** Supplies options per request, like `cors`'s options delegate. It may also return the options or a Promise of them. */
+/**
+ * Supplies options per request, like `cors`'s options delegate. Declared `(req, callback)`, only `callback`
+ * answers (a returned value is ignored; a returned Promise that rejects fails the request); declared
+ * `(req) => …`, the returned options or Promise of them answer.
+ */
 export type CorsOptionsDelegate<Req = unknown> = (
   req: Req,
   callback: (err: Error | null, options?: CorsOptions<Req>) => void,
-  // biome-ignore lint/suspicious/noConfusingVoidType: `(req, cb) => cb(null, options)` returns void, as in cors.
-) => void | CorsOptions<Req> | PromiseLike<CorsOptions<Req>>;
+  // `unknown`: a node-style delegate may return anything (a Timeout, `emit`'s boolean), all ignored.
+) => unknown;
 
 /** The option names corsgate knows; anything else is a configuration error (usually a typo). */
 export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [

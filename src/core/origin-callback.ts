@@ -1,60 +1,83 @@
 /**
- * Origin callbacks: running the user's function (node-style callback, returned value or Promise) with a
- * time limit, and reading its answer. The only asynchronous step of a decision.
+ * Origin callbacks: running the user's function with a time limit (node-style or by its returned value,
+ * by the rule in user-function.ts), and reading its answer by contents. The only asynchronous step of a
+ * decision.
  */
-import { CorsConfigError } from './config-error.js';
+import { CorsConfigError, show } from './config-error.js';
 import type { OriginCallbackResult } from './options.js';
 import { allowlistMatches, compileOriginRule, type OriginRule } from './origin-rule.js';
 import type { CorsPolicy } from './policy.js';
+import { callUserFunction } from './user-function.js';
 
 /** Distinct callback answers (strings, RegExps, lists) kept compiled per policy; emptied when full. */
 export const MAX_CALLBACK_ANSWERS_CACHED = 64;
 
-/** Runs the user's origin callback (node-style, returned value, or Promise) with a time limit. */
+/** Policies already warned about a callback answering twice, late, or failing after its answer. */
+const lateWarnings = new WeakSet<object>();
+
+/**
+ * Runs the user's origin callback with a time limit. The first answer counts: a second call, a call after
+ * the time limit, or an error after the answer changes nothing (the compile context's `warn` says so, once
+ * per policy).
+ */
 export function runOriginCallback(
   policy: CorsPolicy<never>,
   origin: string | undefined,
 ): Promise<OriginCallbackResult> {
   const rule = policy.origin as Extract<OriginRule, { kind: 'callback' }>;
   return new Promise((resolve, reject) => {
-    let settled = false;
+    let settled: 'answered' | 'timed out' | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let ignored: unknown;
     const settle = (err: unknown, answer?: OriginCallbackResult): void => {
-      if (settled) return;
-      settled = true;
+      if (settled !== undefined) {
+        warnLate(policy, settled, err);
+        return;
+      }
+      settled = 'answered';
       if (timer !== undefined) clearTimeout(timer);
       if (err !== null && err !== undefined) reject(err instanceof Error ? err : new Error(String(err)));
       else resolve(answer);
     };
     if (policy.originCallbackTimeout !== Number.POSITIVE_INFINITY) {
       timer = setTimeout(() => {
-        settle(
-          new CorsOriginTimeoutError(
-            `corsgate: the origin callback did not answer within ${policy.originCallbackTimeout} ms for Origin ${JSON.stringify(origin)}; the request was failed, not allowed. Make the callback answer faster or raise originCallbackTimeout.`,
-          ),
-        );
+        if (settled !== undefined) return;
+        settle(new CorsOriginTimeoutError(timeoutMessage(policy, origin, ignored)));
+        settled = 'timed out';
       }, policy.originCallbackTimeout);
     }
     try {
-      const returned = rule.callback(origin, settle);
-      if (returned !== undefined) {
-        if (isThenable(returned))
-          returned.then(
-            // A promise resolved without a value (void) is an `undefined` answer: refused.
-            (answer) => settle(null, answer as OriginCallbackResult),
-            (err: unknown) => settle(err ?? new Error('origin callback rejected')),
-          );
-        else settle(null, returned);
-      }
+      callUserFunction(rule.callback, origin, settle, (value) => {
+        ignored = value;
+      });
     } catch (err) {
-      settle(err ?? new Error('origin callback threw'));
+      settle(err ?? new Error('corsgate: the origin callback threw'));
     }
   });
 }
 
-// biome-ignore lint/suspicious/noConfusingVoidType: an async node-style callback resolves void
-function isThenable(value: unknown): value is PromiseLike<OriginCallbackResult | void> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
+function timeoutMessage(policy: CorsPolicy<never>, origin: string | undefined, ignored: unknown): string {
+  // A returned value that looks like an answer (not a Timeout or a helper's object): the likely mistake.
+  const looksLikeAnswer =
+    typeof ignored === 'boolean' || typeof ignored === 'string' || ignored instanceof RegExp || Array.isArray(ignored);
+  const hint = looksLikeAnswer
+    ? ` It is declared with two parameters (origin, callback), so only callback answers; the value it returned (${show(ignored)}) was ignored. Call callback(null, answer), or declare it (origin) => answer.`
+    : ' Make the callback answer faster or raise originCallbackTimeout.';
+  return `corsgate: the origin callback did not answer within ${policy.originCallbackTimeout} ms for Origin ${JSON.stringify(origin)}; the request was failed, not allowed.${hint}`;
+}
+
+function warnLate(policy: CorsPolicy<never>, settled: 'answered' | 'timed out', err: unknown): void {
+  if (lateWarnings.has(policy)) return;
+  lateWarnings.add(policy);
+  const what =
+    err !== null && err !== undefined
+      ? `failed (${err instanceof Error ? err.message : String(err)}) after it had answered`
+      : settled === 'timed out'
+        ? 'answered after its time limit (the request had already failed)'
+        : 'answered more than once';
+  policy.originContext.warn(
+    `corsgate: the origin callback ${what}; only the first answer counted. Call the callback exactly once per request.`,
+  );
 }
 
 /** The callback's answer as the value for Access-Control-Allow-Origin, or false to refuse. */
@@ -78,19 +101,26 @@ export function interpretCallbackAnswer(
     }
     return '*';
   }
-  const cache = policy.cache.callbackAnswers;
-  let rule = cache?.get(answer);
-  if (rule === undefined) {
-    const problems: Parameters<typeof compileOriginRule>[2] = [];
-    rule = compileOriginRule(answer, policy.originContext, problems, 'origin (callback answer)');
-    if (problems.length > 0) throw new CorsConfigError(problems);
-    if (cache !== undefined) {
-      if (cache.size >= MAX_CALLBACK_ANSWERS_CACHED) cache.clear();
-      cache.set(answer, rule);
-    }
-  }
+  const rule = compiledAnswer(policy, answer);
   if (rule.kind === 'allowlist') return allowlistMatches(rule, origin) ? origin : false;
   return false;
+}
+
+/** The answer compiled into a rule, from the policy's cache when the same contents were answered before. */
+function compiledAnswer(policy: CorsPolicy<never>, answer: OriginCallbackResult): OriginRule {
+  const { callbackAnswers: cache, answerKey } = policy.cache;
+  const key = cache !== undefined && answerKey !== undefined ? answerKey(answer) : undefined;
+  let rule = key !== undefined ? cache?.get(key) : undefined;
+  if (rule === undefined) {
+    const problems: Parameters<typeof compileOriginRule>[2] = [];
+    rule = compileOriginRule(answer, policy.originContext, problems, 'origin (callback answer)', true);
+    if (problems.length > 0) throw new CorsConfigError(problems);
+    if (cache !== undefined && key !== undefined) {
+      if (cache.size >= MAX_CALLBACK_ANSWERS_CACHED) cache.clear();
+      cache.set(key, rule);
+    }
+  }
+  return rule;
 }
 
 /** The origin callback took longer than `originCallbackTimeout`. */

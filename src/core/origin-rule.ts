@@ -6,7 +6,7 @@
  */
 import { type ConfigProblem, show } from './config-error.js';
 import type { OriginCallback, StaticOrigin } from './options.js';
-import { checkConfiguredOrigin, isLoopbackHost, type ParsedOrigin, parseOrigin } from './origin.js';
+import { checkConfiguredOrigin, isLoopbackHost, type ParsedOrigin, parseOrigin, suggestOrigin } from './origin.js';
 import {
   buildPatternTable,
   formatPattern,
@@ -45,18 +45,23 @@ const ANY: OriginRule = { kind: 'any' };
 const REFLECT: OriginRule = { kind: 'reflect' };
 const DISABLED: OriginRule = { kind: 'disabled' };
 
+/**
+ * `answer`: the value is an origin callback's answer, where an empty list and `"null"` (without
+ * `dangerouslyAllowNullOrigin`) are refusals, not configuration errors.
+ */
 export function compileOriginRule(
   value: StaticOrigin | OriginCallback | undefined,
   context: OriginCompileContext,
   problems: ConfigProblem[],
   option = 'origin',
+  answer = false,
 ): OriginRule {
   if (value === undefined || value === '*') return ANY;
   if (value === true) return REFLECT;
   if (value === false) return DISABLED;
   if (typeof value === 'function') return { kind: 'callback', callback: value as OriginCallback };
   const entries: readonly unknown[] = Array.isArray(value) ? value : [value];
-  if (entries.length === 0) {
+  if (entries.length === 0 && !answer) {
     problems.push({
       option,
       value: '[]',
@@ -69,7 +74,11 @@ export function compileOriginRule(
   const patternKeys = new Set<string>();
   const regexps: RegExp[] = [];
   for (const entry of entries) {
-    if (typeof entry === 'string' && isOriginPattern(entry)) {
+    if (typeof entry === 'string' && entry.includes(',')) {
+      problems.push({ option, value: show(entry), ...commaListProblem(entry) });
+    } else if (answer && entry === 'null' && !context.allowNull) {
+      // an answer naming the opaque origin without the opt-in: it matches nothing
+    } else if (typeof entry === 'string' && isOriginPattern(entry)) {
       const pattern = compilePattern(entry, context, problems, option);
       if (pattern !== undefined && !patternKeys.has(formatPattern(pattern))) {
         patternKeys.add(formatPattern(pattern));
@@ -90,6 +99,19 @@ export function compileOriginRule(
   }
   const table = patterns.length > 0 ? buildPatternTable(patterns) : undefined;
   return { kind: 'allowlist', exact, patterns: table, regexps };
+}
+
+/** Several origins written in one comma-separated string (an environment variable, usually). */
+function commaListProblem(entry: string): { problem: string; fix: string } {
+  const parts = entry
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  const suggested = parts.map((part) => (isOriginPattern(part) ? part : (suggestOrigin(part) ?? part)));
+  return {
+    problem: 'it is a comma-separated list in one string; a string is one origin, so it would never match.',
+    fix: `pass an array: origin: ${JSON.stringify(suggested).replace(/","/g, '", "')} (for an environment variable, process.env.CORS_ORIGINS.split(/\\s*,\\s*/)).`,
+  };
 }
 
 function compilePattern(
@@ -166,17 +188,22 @@ function insecureProblem(option: string, entry: string, httpsForm: string): Conf
   };
 }
 
+/**
+ * A copy without the `g`/`y` flags (their `lastIndex` would carry state from one request to the next), and
+ * always a copy: the user's object can be recompiled in place (`RegExp.prototype.compile`) or subclassed.
+ */
 function compileRegExp(pattern: RegExp, context: OriginCompileContext): RegExp {
-  const flags = pattern.flags.replace(/[gy]/g, '');
-  const regexp = flags === pattern.flags ? pattern : new RegExp(pattern.source, flags);
+  const regexp = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
   const warning = unanchoredRegExpWarning(regexp);
   if (warning !== undefined) context.warn(warning);
   return regexp;
 }
 
 /**
- * A RegExp that is not anchored at both ends (or leaves dots unescaped) accepts look-alike origins.
- * Returns a warning that names one such origin when one can be derived.
+ * A RegExp that is not anchored at both ends, leaves dots unescaped, or lets `.*` / `.+` run into the
+ * host name (`^https:\/\/.*example\.com$` accepts `https://evilexample.com`) accepts look-alike
+ * origins. Returns a warning naming one such origin when one can be derived; the origin named is always
+ * outside the intended domain (never one of its real subdomains).
  */
 export function unanchoredRegExpWarning(regexp: RegExp): string | undefined {
   const source = regexp.source;
@@ -184,31 +211,65 @@ export function unanchoredRegExpWarning(regexp: RegExp): string | undefined {
   const anchoredEnd = source.endsWith('$') && !source.endsWith('\\$');
   const bad = findLookAlike(regexp);
   if (anchoredStart && anchoredEnd && bad === undefined) return undefined;
-  const what = anchoredStart && anchoredEnd ? 'leaves a dot unescaped' : `is not anchored with ^ and $`;
-  const example = bad !== undefined ? ` For example it accepts ${JSON.stringify(bad)}.` : '';
+  const example = bad !== undefined ? ` For example it accepts ${JSON.stringify(bad.origin)}.` : '';
+  if (anchoredStart && anchoredEnd && bad?.kind === 'prefix') {
+    return `corsgate: origin RegExp ${String(regexp)} lets .* or .+ (or another wildcard) run into the host name, so it also accepts look-alike origins.${example} Match whole labels, e.g. /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/, or use the pattern "https://*.example.com".`;
+  }
+  const what = anchoredStart && anchoredEnd ? 'leaves a dot unescaped' : 'is not anchored with ^ and $';
   return `corsgate: origin RegExp ${String(regexp)} ${what}, so it also accepts look-alike origins.${example} Anchor it and escape dots, e.g. /^https:\\/\\/app\\.example\\.com$/, or list exact origins.`;
 }
 
-function findLookAlike(regexp: RegExp): string | undefined {
-  const literal = regexp.source
+interface LookAlike {
+  readonly origin: string;
+  /** `prefix`: letters in front of the domain (evilexample.com); `other`: a suffix or a dot read as any character. */
+  readonly kind: 'prefix' | 'other';
+  /** The host the RegExp is meant for: the look-alike is neither it nor one of its subdomains. */
+  readonly intended: string;
+}
+
+function findLookAlike(original: RegExp): LookAlike | undefined {
+  // test() with g or y would move the user's lastIndex
+  const regexp =
+    original.global || original.sticky ? new RegExp(original.source, original.flags.replace(/[gy]/g, '')) : original;
+  const source = regexp.source;
+  const literal = source
     .replace(/^\^/, '')
     .replace(/\$$/, '')
     .replace(/\\([./:-])/g, '$1');
   const schemeMatch = /^(https?):\/\//.exec(literal);
   const scheme = schemeMatch?.[1] ?? 'https';
-  const host = (schemeMatch ? literal.slice(schemeMatch[0].length) : literal).replace(/[^a-z0-9.-].*$/i, '');
-  const candidates: string[] = [];
-  if (host !== '') {
-    candidates.push(`${scheme}://${host}.evil.example`, `${scheme}://evil${host}`, `${scheme}://evil-${host}`);
-    candidates.push(`${scheme}://${host.replace(/\./g, 'x')}`);
+  // The intended host: the literal host after the scheme, and the literal host name the source ends with.
+  const hosts = new Set<string>();
+  const leading = (schemeMatch ? literal.slice(schemeMatch[0].length) : literal).replace(/[^a-z0-9.-].*$/i, '');
+  const trailing = /((?:[a-z0-9-]|\\\.)+)\$?$/i.exec(source)?.[1]?.replace(/\\\./g, '.') ?? '';
+  for (const host of [leading, trailing]) {
+    const trimmed = host.replace(/^\.+/, '').replace(/\.+$/, '');
+    if (trimmed.includes('.')) hosts.add(trimmed.toLowerCase());
+  }
+  const candidates: LookAlike[] = [];
+  for (const host of hosts) {
+    const at = (name: string, kind: LookAlike['kind']) =>
+      candidates.push({ origin: `${scheme}://${name}`, kind, intended: host });
+    at(`${host}.evil.example`, 'other');
+    at(`evil.${host}.attacker.test`, 'other');
+    at(`evil${host}`, 'prefix');
+    at(`evil-${host}`, 'prefix');
+    at(host.replace(/\./g, 'x'), 'other');
   }
   // an unescaped dot in the original source: replace it with a letter
-  const bare = regexp.source.replace(/^\^/, '').replace(/\$$/, '');
+  const bare = source.replace(/^\^/, '').replace(/\$$/, '');
   const dotted = bare.replace(/(^|[^\\])\.(?=[a-z])/gi, '$1x');
   const dotty = dotted.replace(/\\(.)/g, '$1');
-  if (dotted !== bare && /^[a-z]+:\/\/[a-z0-9.-]+$/i.test(dotty)) candidates.push(dotty);
+  if (dotted !== bare && /^[a-z]+:\/\/[a-z0-9.-]+$/i.test(dotty)) {
+    const intended = bare.replace(/\\(.)/g, '$1').replace(/^[a-z]+:\/\//i, '');
+    candidates.push({ origin: dotty, kind: 'other', intended });
+  }
   for (const candidate of candidates) {
-    if (parseOrigin(candidate) !== undefined && regexp.test(candidate)) return candidate;
+    const parsed = parseOrigin(candidate.origin);
+    if (parsed === undefined || !regexp.test(candidate.origin)) continue;
+    // A real subdomain (or the host itself) is what the RegExp is meant to accept, not a look-alike.
+    if (parsed.host === candidate.intended || parsed.host.endsWith(`.${candidate.intended}`)) continue;
+    return candidate;
   }
   return undefined;
 }

@@ -1,47 +1,99 @@
 /**
  * Policies for options that arrive per request (the `cors` options delegate). A delegate usually answers
- * with a fresh object literal each time, so policies are kept by the options' contents, not their
- * identity: the same contents compile once. Bounded: emptied when full, so varying options cannot grow it.
+ * with a fresh object each time, so policies are kept by the options' contents, not their identity: the
+ * same contents compile once, and contents changed in place compile afresh. Options are read once
+ * (`readOptions`: plain objects, class instances with getters and inherited values alike) and the key is
+ * built from exactly what was read.
+ *
+ * A delegate whose options differ on every request (a fresh `onRefused` closure, a per-request `maxAge`)
+ * still compiles its `origin` once: compiled origin rules are kept by the origin's contents on their own,
+ * so a new policy costs the cheap options only, not the validation of a long allowlist again.
+ * Both caches are bounded: emptied when full, so varying options cannot grow them.
  */
-import type { CorsOptions } from './options.js';
-import { type CompileContext, type CorsPolicy, compile } from './policy.js';
+import type { ConfigProblem } from './config-error.js';
+import { createContentKey } from './content-key.js';
+import { type CorsOptions, OPTION_NAMES, type OriginCallback } from './options.js';
+import { compileOriginRule, type OriginCompileContext, type OriginRule } from './origin-rule.js';
+import { type CompileContext, type CorsPolicy, compileRead, type OriginRuleCompiler } from './policy.js';
+import { readOptions } from './read-options.js';
 
 /** Distinct option contents kept compiled per delegate. */
 export const MAX_POLICIES_CACHED = 64;
+/** Distinct `origin` values kept compiled per delegate. */
+export const MAX_ORIGIN_RULES_CACHED = 64;
+
+/** Short key parts for the known option names (an unknown name is keyed as a JSON string). */
+const NAME_KEYS = new Map<string, string>(OPTION_NAMES.map((name, i) => [name, String(i)]));
 
 export type PolicyLookup<Req> = (options: CorsOptions<Req> | null | undefined) => CorsPolicy<Req>;
 
 export function createPolicyCache<Req>(context: CompileContext): PolicyLookup<Req> {
-  const byContents = new Map<string, CorsPolicy<Req>>();
-  const functionIds = new WeakMap<object, number>();
-  let nextId = 0;
-  const idOf = (fn: object): number => {
-    let id = functionIds.get(fn);
-    if (id === undefined) {
-      id = nextId++;
-      functionIds.set(fn, id);
+  const policies = new Map<string, CorsPolicy<Req>>();
+  const originRules = new Map<string, OriginRule>();
+  const keyOf = createContentKey();
+
+  /** The origin's key, computed once per lookup for the policy key and reused by `originRule`. */
+  let originKey: string | undefined;
+  const originRule: OriginRuleCompiler = (value, originContext: OriginCompileContext, problems: ConfigProblem[]) => {
+    const key = `${originKey ?? keyOf(value)}|${originContext.production ? 'p' : ''}${originContext.allowNull ? 'n' : ''}${originContext.allowInsecure ? 'i' : ''}`;
+    let rule = originRules.get(key);
+    if (rule === undefined) {
+      const before = problems.length;
+      rule = compileOriginRule(value, originContext, problems);
+      if (problems.length === before) {
+        if (originRules.size >= MAX_ORIGIN_RULES_CACHED) originRules.clear();
+        originRules.set(key, rule);
+      }
     }
-    return id;
+    return rule;
   };
-  const keyOf = (value: unknown): string => {
-    if (typeof value === 'string') return JSON.stringify(value);
-    if (typeof value === 'function') return `f${idOf(value)}`;
-    if (value instanceof RegExp) return `r${JSON.stringify(value.source)}/${value.flags}`;
-    if (Array.isArray(value)) return `[${value.map(keyOf).join(',')}]`;
-    if (typeof value === 'object' && value !== null) {
-      const keys = Object.keys(value).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${keyOf((value as Record<string, unknown>)[k])}`).join(',')}}`;
-    }
-    return String(value);
-  };
+
   return (options) => {
-    const key = options === null || options === undefined ? '' : keyOf(options);
-    let policy = byContents.get(key);
-    if (policy === undefined) {
-      policy = compile(options, context);
-      if (byContents.size >= MAX_POLICIES_CACHED) byContents.clear();
-      byContents.set(key, policy);
+    const read = readOptions(options);
+    const onRefused = read.onRefused;
+    const origin = read.origin;
+    let key = '';
+    for (const name in read) {
+      const value = (read as Record<string, unknown>)[name];
+      let part: string;
+      if (typeof value === 'function' && (name === 'onRefused' || name === 'origin')) {
+        // A function given per request (often a closure over req) is not part of the key: see `rebind`.
+        part = 'function';
+      } else {
+        part = keyOf(value);
+        if (name === 'origin') originKey = part;
+      }
+      key += `${NAME_KEYS.get(name) ?? JSON.stringify(name)}=${part};`;
     }
-    return policy;
+    let policy = policies.get(key);
+    if (policy === undefined) {
+      policy = compileRead(read, context, originRule);
+      originKey = undefined;
+      if (policies.size >= MAX_POLICIES_CACHED) policies.clear();
+      policies.set(key, policy);
+      return policy;
+    }
+    originKey = undefined;
+    return rebind(policy, typeof origin === 'function' ? origin : undefined, onRefused);
   };
+}
+
+/**
+ * The cached policy with this request's own origin callback and `onRefused`, when they are other functions
+ * than the ones it was compiled with: what compile checked of them (that they are functions) holds, and
+ * the decision cache does not depend on them, so it is shared.
+ */
+function rebind<Req>(
+  policy: CorsPolicy<Req>,
+  callback: OriginCallback | undefined,
+  onRefused: CorsPolicy<Req>['onRefused'],
+): CorsPolicy<Req> {
+  const sameCallback =
+    callback === undefined || (policy.origin.kind === 'callback' && policy.origin.callback === callback);
+  if (sameCallback && policy.onRefused === onRefused) return policy;
+  return Object.freeze({
+    ...policy,
+    origin: sameCallback ? policy.origin : { kind: 'callback' as const, callback: callback as OriginCallback },
+    onRefused,
+  });
 }

@@ -17,6 +17,7 @@ import {
 } from './header-names.js';
 import { type CorsOptions, OPTION_NAMES } from './options.js';
 import { compileOriginRule, type OriginCompileContext, type OriginRule } from './origin-rule.js';
+import { type ReadOptions, readOptions } from './read-options.js';
 import type { CorsRefusal } from './refusal.js';
 import { isToken, NORMALIZED_METHODS, splitNameList } from './tokens.js';
 
@@ -77,18 +78,23 @@ export function compile<Req = unknown>(
   options?: CorsOptions<Req> | null,
   context: CompileContext = {},
 ): CorsPolicy<Req> {
+  return compileRead(readOptions(options), context, compileOriginRule);
+}
+
+/** Compiles the `origin` option (`compileOriginRule`, or a cache of its results). */
+export type OriginRuleCompiler = (
+  value: CorsOptions['origin'],
+  context: OriginCompileContext,
+  problems: ConfigProblem[],
+) => OriginRule;
+
+/** `compile` for options already read by `readOptions`, with the origin rule compiled by `originRule`. */
+export function compileRead<Req>(
+  opts: ReadOptions<Req>,
+  context: CompileContext,
+  originRule: OriginRuleCompiler,
+): CorsPolicy<Req> {
   const problems: ConfigProblem[] = [];
-  const opts: CorsOptions<Req> = options ?? {};
-  if (typeof opts !== 'object' || Array.isArray(opts)) {
-    throw new CorsConfigError([
-      {
-        option: 'options',
-        value: show(options),
-        problem: 'the options must be an object.',
-        fix: 'call cors() with no argument, with an options object, or with a delegate function (req, callback).',
-      },
-    ]);
-  }
   checkOptionNames(opts, context.adapterOptionNames, problems);
   const separator = context.listSeparator ?? ',';
 
@@ -105,7 +111,14 @@ export function compile<Req = unknown>(
     allowInsecure,
     warn: context.warn ?? defaultWarn,
   };
-  let origin = compileOriginRule(opts.origin, originContext, problems);
+  let origin: OriginRule;
+  if (Object.hasOwn(opts, 'origin') && (opts.origin === undefined || opts.origin === '')) {
+    // Present but unset: `cors` would allow every origin. Never compiled to the default.
+    problems.push(unsetOriginProblem(opts.origin));
+    origin = { kind: 'disabled' };
+  } else {
+    origin = originRule(opts.origin, originContext, problems);
+  }
   if (credentials && (origin.kind === 'any' || origin.kind === 'reflect')) {
     if (!dangerAnyOrigin) {
       problems.push({
@@ -173,6 +186,17 @@ export function compile<Req = unknown>(
     originContext,
   };
   return Object.freeze({ ...base, cache: buildDecisionCache(base) });
+}
+
+/** `origin: undefined` or `origin: ''` written out: almost always an environment variable that is not set. */
+function unsetOriginProblem(value: undefined | ''): ConfigProblem {
+  const what = value === undefined ? 'the value is undefined' : 'an empty string is not an origin; the value is empty';
+  return {
+    option: 'origin',
+    value: show(value),
+    problem: `${what}, typically an environment variable that is not set (origin: process.env.FRONTEND_URL). cors would send Access-Control-Allow-Origin: * to every website.`,
+    fix: 'set the variable (e.g. FRONTEND_URL=https://app.example.com), or fail at start-up when it is missing; to allow every origin on purpose, write origin: "*" or leave the origin key out.',
+  };
 }
 
 /**

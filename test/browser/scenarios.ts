@@ -363,6 +363,37 @@ export const SCENARIOS: readonly Scenario[] = [
     fetch: { path: '/data' },
     expect: { result: { status: 200, body: '{"method":"GET"}' }, preflights: 0, actualRequests: 1 },
   },
+  {
+    group: 'callback origin',
+    name: 'node-style callback answering from a timer, returning the Timeout (ignored), credentials',
+    from: 'allowed',
+    cors: (o) => ({
+      origin: (origin, callback) => setTimeout(() => callback(null, origin === o.allowed), 5),
+      credentials: true,
+    }),
+    fetch: { path: '/data', method: 'PUT', credentials: 'include' },
+    expect: { result: { status: 200, body: '{"method":"PUT"}' }, preflights: 1, actualRequests: 1 },
+  },
+  {
+    group: 'callback origin',
+    name: 'node-style callback returning true (like EventEmitter.emit) never grants: the callback refuses',
+    from: 'refused',
+    cors: (o) => ({
+      origin: (origin, callback) => {
+        setTimeout(() => callback(null, origin === o.allowed), 5);
+        return true;
+      },
+      credentials: true,
+    }),
+    fetch: { path: '/data', credentials: 'include' },
+    expect: {
+      result: 'TypeError',
+      console: NO_ACAO,
+      preflights: 0,
+      actualRequests: 1,
+      refusals: ['origin-not-allowed'],
+    },
+  },
 
   // ---- methods
   {

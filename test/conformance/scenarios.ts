@@ -66,6 +66,40 @@ const failingCallback: CorsOptions = {
   origin: (_origin, callback) => callback(new Error('origin lookup failed')),
 };
 
+/**
+ * Origin callbacks in the shapes `cors` users write them. Declared with two parameters, only the callback
+ * answers: what the function returns (a Timeout, `true` from `EventEmitter.emit`, a helper's object, the
+ * Promise of an async function) is ignored, unless a returned Promise rejects.
+ */
+const later = (answer: () => void) => setTimeout(answer, 5);
+const emitReturnsTrue = (origin: string | undefined, cb: (err: null, ok: boolean) => void): boolean => {
+  later(() => cb(null, origin === ORIGIN));
+  return true;
+};
+const callbackShapes: Record<string, CorsOptions> = {
+  timer: { origin: (origin, cb) => later(() => cb(null, origin === ORIGIN)) },
+  emit: { origin: (origin, cb) => emitReturnsTrue(origin, cb), credentials: true },
+  object: {
+    origin: (origin, cb) => {
+      later(() => cb(null, origin === ORIGIN ? [ORIGIN] : false));
+      return { pending: true } as never;
+    },
+  },
+  asyncTimer: {
+    origin: async (origin, cb) => {
+      later(() => cb(null, origin === ORIGIN));
+    },
+    credentials: true,
+  },
+  rejects: {
+    origin: async (_origin, _cb) => {
+      throw new Error('lookup failed');
+    },
+  },
+  emptyList: { origin: () => [] },
+  nullAnswer: { origin: (_origin, cb) => cb(null, 'null') },
+};
+
 export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight allowed, default options (any origin)',
@@ -308,6 +342,82 @@ export const scenarios: readonly Scenario[] = [
     options: failingCallback,
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
+  },
+  {
+    name: 'origin callback (origin, cb) answering from a timer allows (the returned Timeout is ignored)',
+    options: callbackShapes.timer as CorsOptions,
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
+  },
+  {
+    name: 'origin callback (origin, cb) answering from a timer refuses a preflight',
+    options: callbackShapes.timer as CorsOptions,
+    request: preflight(OTHER, 'PUT'),
+    expect: { status: 204, reachedApp: false, headers: {}, vary: 'Origin, Access-Control-Request-Headers' },
+  },
+  {
+    name: 'origin callback returning true (like EventEmitter.emit) never grants: the callback refuses',
+    options: callbackShapes.emit as CorsOptions,
+    request: get({ Origin: OTHER }),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
+  },
+  {
+    name: 'origin callback returning true (like EventEmitter.emit): the callback allows, with credentials',
+    options: callbackShapes.emit as CorsOptions,
+    request: get({ Origin: ORIGIN }),
+    expect: {
+      status: 200,
+      reachedApp: true,
+      headers: { 'access-control-allow-origin': ORIGIN, 'access-control-allow-credentials': 'true' },
+      vary: 'Origin',
+    },
+  },
+  {
+    name: 'origin callback returning an object is not a 500: the callback answers',
+    options: callbackShapes.object as CorsOptions,
+    fastify: { ...callbackShapes.object, methods: DEFAULT_METHODS } as FastifyCorsOptions,
+    request: preflight(ORIGIN, 'PUT'),
+    expect: {
+      status: 204,
+      reachedApp: false,
+      headers: { 'access-control-allow-origin': ORIGIN, 'access-control-allow-methods': DEFAULT_METHODS },
+      vary: 'Origin, Access-Control-Request-Headers',
+    },
+  },
+  {
+    name: 'async (origin, cb) => { setTimeout(...) }: the callback answers, not the resolved Promise',
+    options: callbackShapes.asyncTimer as CorsOptions,
+    request: get({ Origin: ORIGIN }),
+    expect: {
+      status: 200,
+      reachedApp: true,
+      headers: { 'access-control-allow-origin': ORIGIN, 'access-control-allow-credentials': 'true' },
+      vary: 'Origin',
+    },
+  },
+  {
+    name: 'async (origin, cb) => { setTimeout(...) } refuses through the callback',
+    options: callbackShapes.asyncTimer as CorsOptions,
+    request: get({ Origin: OTHER }),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
+  },
+  {
+    name: 'async (origin, cb) that rejects fails the request: 500, no access',
+    options: callbackShapes.rejects as CorsOptions,
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
+  },
+  {
+    name: 'origin callback answering [] refuses (not a 500)',
+    options: callbackShapes.emptyList as CorsOptions,
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
+  },
+  {
+    name: 'origin callback answering "null" refuses (not a 500)',
+    options: callbackShapes.nullAnswer as CorsOptions,
+    request: preflight(ORIGIN, 'PUT'),
+    expect: { status: 204, reachedApp: false, headers: {}, vary: 'Origin, Access-Control-Request-Headers' },
   },
   {
     name: "existing Vary is kept: the application's Vary, then Origin",

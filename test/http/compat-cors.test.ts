@@ -20,7 +20,7 @@ type Kind = 'any' | 'reflect' | 'string' | 'list' | 'callback' | 'off';
 interface Config {
   readonly name: string;
   /** Options for both packages (a delegate function is passed as is). */
-  readonly options: Record<string, unknown> | ((req: unknown, cb: (err: null, o: object) => void) => void);
+  readonly options: Record<string, unknown> | ((req: unknown, cb: (err: null, o: object) => void) => unknown);
   readonly kind: Kind;
   /** For string / list / callback: the origins allowed. */
   readonly allowed?: readonly string[];
@@ -29,6 +29,12 @@ interface Config {
 }
 
 const onlyA = (origin: string | undefined, cb: (err: null, allow: boolean) => void) => cb(null, origin === A);
+const later = (answer: () => void) => setTimeout(answer, 5);
+/** A lookup helper that answers later and returns true (as `EventEmitter.emit` does): cors ignores the true. */
+const lookupReturningTrue = (origin: string | undefined, cb: (err: null, allow: boolean) => void): boolean => {
+  later(() => cb(null, origin === A));
+  return true;
+};
 
 const configs: readonly Config[] = [
   { name: 'default', options: {}, kind: 'any' },
@@ -73,6 +79,28 @@ const configs: readonly Config[] = [
   { name: 'preflightContinue', options: { origin: [A], preflightContinue: true }, kind: 'list', allowed: [A] },
   { name: 'lower-case methods', options: { origin: [A], methods: 'get,put,patch' }, kind: 'list', allowed: [A] },
   { name: 'origin callback', options: { origin: onlyA }, kind: 'callback', allowed: [A] },
+  {
+    name: 'origin callback answering from a timer',
+    options: { origin: (o: string | undefined, cb: (e: null, a: boolean) => void) => later(() => onlyA(o, cb)) },
+    kind: 'callback',
+    allowed: [A],
+  },
+  {
+    name: 'origin callback returning true, answering later',
+    options: { origin: lookupReturningTrue, credentials: true },
+    kind: 'callback',
+    allowed: [A],
+  },
+  {
+    name: 'async origin callback answering from a timer',
+    options: {
+      origin: async (o: string | undefined, cb: (e: null, a: boolean) => void) => {
+        later(() => onlyA(o, cb));
+      },
+    },
+    kind: 'callback',
+    allowed: [A],
+  },
   { name: 'origin false', options: { origin: false }, kind: 'off' },
   {
     name: 'options delegate',
@@ -80,6 +108,22 @@ const configs: readonly Config[] = [
     effective: { origin: [A], credentials: true },
     kind: 'list',
     allowed: [A],
+  },
+  {
+    name: 'options delegate answering from a timer (returns a Timeout)',
+    options: (_req, cb) => later(() => cb(null, { origin: [A], credentials: true })),
+    effective: { origin: [A], credentials: true },
+    kind: 'list',
+    allowed: [A],
+  },
+  {
+    name: 'async options delegate answering from a timer',
+    options: async (_req, cb) => {
+      later(() => cb(null, { origin: [A, C] }));
+    },
+    effective: { origin: [A, C] },
+    kind: 'list',
+    allowed: [A, C],
   },
 ];
 
@@ -405,5 +449,25 @@ describe.each([
 describe('the list of intended differences', () => {
   it('every listed difference occurred at least once (the list cannot go stale)', () => {
     expect([...used].sort()).toEqual(differences.map((d) => d.name).sort());
+  });
+});
+
+describe('the difference at start-up: an origin key present but unset', () => {
+  it('cors silently turns CORS off (no header, preflights reach the app); corsgate refuses to start and says why', async () => {
+    const options = { origin: undefined, credentials: true };
+    const app = express5();
+    app.use(corsPackage(options));
+    app.use((_req, res) => {
+      res.send('app');
+    });
+    const served = await serve(app);
+    try {
+      const reply = await send(served.port, pf(A, 'PUT'));
+      expect(observe(reply)).toMatchObject({ status: 200, body: 'app' });
+      expect(observe(reply).headers).toEqual({});
+    } finally {
+      await served.close();
+    }
+    expect(() => corsgate(options)).toThrow(/origin.*the value is undefined, typically an environment variable/);
   });
 });
