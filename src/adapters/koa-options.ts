@@ -282,7 +282,8 @@ function renameProblem(
 ): ConfigProblem {
   let { option, value } = problem;
   for (const [core, user] of written) if (option === core) option = user;
-  const text = renameAll(problem.problem, written);
+  // What cors would do is what @koa/cors would do (an unset origin, say: both answer `*` to every website).
+  const text = renameAll(problem.problem, written).replace(/\bcors would\b/g, '@koa/cors would');
   const fix = renameAll(problem.fix, written);
   if (credentialsFunction && option === 'credentials') {
     value = value.replace(/^true\b/, 'a function (when it answers true)');

@@ -563,6 +563,20 @@ describe('settings @koa/cors accepts and corsgate/koa refuses (security differen
     },
   );
 
+  it.each([
+    { name: 'undefined', options: { origin: undefined }, says: 'the value is undefined' },
+    { name: "''", options: { origin: '' }, says: 'the value is empty' },
+  ] satisfies { name: string; options: KoaCorsOptions; says: string }[])(
+    'origin $name (an unset environment variable): @koa/cors answers * to every website; corsgate stops at start-up',
+    async ({ options, says }) => {
+      const koa = await koaAnswer(options, B);
+      expect(koa.headers['access-control-allow-origin']).toBe('*');
+      expect(() => corsgate(options)).toThrow(CorsConfigError);
+      expect(() => corsgate(options)).toThrow(says);
+      expect(() => corsgate(options)).toThrow('@koa/cors would send Access-Control-Allow-Origin: * to every website');
+    },
+  );
+
   it("an origin function answering '*' with credentials: @koa/cors reflects any origin; corsgate fails the request", async () => {
     const options: KoaCorsOptions = { origin: () => '*', credentials: true };
     const koa = await koaAnswer(options, B);
