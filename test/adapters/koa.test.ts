@@ -7,7 +7,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import cors, { type KoaCorsOptions } from '../../src/adapters/koa.js';
-import { CorsConfigError } from '../../src/core/index.js';
+import { CorsConfigError, type CorsOptions } from '../../src/core/index.js';
 
 const require = createRequire(import.meta.url);
 const Koa2 = require('koa2') as typeof Koa;
@@ -261,6 +261,28 @@ describe.each([
     expect(response.status).toBe(500);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     expect(errors).toEqual(['CorsConfigError']);
+  });
+
+  it("cors's node-style (origin, callback) works in Koa: only the callback answers, after a timer, whatever it returns", async () => {
+    const nodeStyle = (allow: (origin: string | undefined) => boolean) =>
+      cors({
+        origin: (origin: string | undefined, callback: (err: Error | null, allow?: boolean) => void) => {
+          setTimeout(() => callback(null, allow(origin)), 5);
+          return true; // what a helper (or EventEmitter#emit) returns: never an answer
+        },
+      } as CorsOptions<Koa.Context>);
+    for (const [origin, expected] of [
+      [ORIGIN, ORIGIN],
+      [OTHER, null],
+    ] as const) {
+      const app = new Factory();
+      app.use(nodeStyle((o) => o === ORIGIN));
+      app.use((ctx) => {
+        ctx.body = 'app';
+      });
+      const response = await request(app, { Origin: origin });
+      expect(response.headers.get('access-control-allow-origin')).toBe(expected);
+    }
   });
 
   it('an origin or credentials function that throws goes to Koa error handling, no access', async () => {
