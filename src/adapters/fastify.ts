@@ -24,6 +24,7 @@ import {
   showConfigValue,
 } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
+import { DELEGATE_TIMEOUT, delegateTimeoutMessage } from '../core/user-function.js';
 import { DEBUG_ENABLED } from './debug-log.js';
 import {
   compileFastifyOptions,
@@ -224,9 +225,11 @@ function runDelegate(
   answer: (err: Error | undefined, options: FastifyCorsOptions) => void,
 ): void {
   let settled = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const settle = (err: unknown, options?: FastifyCorsOptions | null): void => {
     if (settled) return;
     settled = true;
+    if (timer !== undefined) clearTimeout(timer);
     if (err !== null && err !== undefined) answer(err instanceof Error ? err : new Error(String(err)), {});
     else if (typeof options !== 'object' || options === null || Array.isArray(options)) {
       // No options is not "the defaults" (any origin): @fastify/cors fails the request too.
@@ -250,6 +253,14 @@ function runDelegate(
     );
   } else if (!nodeStyle) {
     settle(null, returned as FastifyCorsOptions | undefined);
+  }
+  // Not answered yet: a request must not hang forever on a delegator that never calls back (as Express's delegate).
+  if (!settled) {
+    const ignored = nodeStyle ? returned : undefined;
+    timer = setTimeout(
+      () => settle(new Error(delegateTimeoutMessage(ignored).replace('options delegate', 'delegator'))),
+      DELEGATE_TIMEOUT,
+    );
   }
 }
 

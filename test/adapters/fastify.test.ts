@@ -367,6 +367,35 @@ describe('corsgate/fastify: @fastify/cors options', () => {
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('fails a request whose node-style delegator never calls back, after 10 s (never hangs, never allows)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      app = Fastify();
+      await app.register(corsgate, {
+        // biome-ignore lint/correctness/noUnusedFunctionParameters: the mistake under test (options returned, not called back)
+        delegator: (_request, callback) => ({ origin: [ORIGIN] }),
+      });
+      app.get('/items', async () => []);
+      await app.ready();
+      const pending = app.inject({ url: '/items', headers: { origin: ORIGIN } });
+      await vi.advanceTimersByTimeAsync(9_999);
+      let done = false;
+      void pending.then(() => {
+        done = true;
+      });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const response = await pending;
+      expect(response.statusCode).toBe(500);
+      expect(response.json().message).toMatch(/the delegator did not answer within 10000 ms/);
+      expect(response.json().message).toMatch(/the object it returned was ignored/);
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('fails a request whose delegator answers a dangerous configuration, with the CorsConfigError', async () => {
     app = Fastify();
     await app.register(corsgate, { delegator: async () => ({ origin: '*', credentials: true }) });
