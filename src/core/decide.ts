@@ -256,7 +256,21 @@ function checkPreflight(
   for (const name of parsed.names) {
     if (rule.names.has(name)) continue;
     if (rule.wildcard && name !== 'authorization') continue;
+    if (rule.wildcard) narrowWildcard(headers, parsed.names);
     return headerNotAllowed(name, origin, rule.wildcard);
   }
   return undefined;
+}
+
+/**
+ * `Access-Control-Allow-Headers: *` with Authorization requested and not listed: the Fetch Standard says a browser
+ * must block it, but Firefox (by default) and WebKit let `*` cover Authorization. So the answer names the requested
+ * headers `*` does cover instead of `*`, and every browser blocks the request (test/browser, every engine).
+ */
+function narrowWildcard(headers: Header[], requested: readonly string[]): void {
+  const index = headers.findIndex(([name]) => name === ALLOW_HEADERS);
+  if (index === -1) return;
+  const covered = requested.filter((name) => name !== 'authorization');
+  if (covered.length === 0) headers.splice(index, 1);
+  else headers[index] = [ALLOW_HEADERS, covered.join(',')];
 }

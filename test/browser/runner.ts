@@ -1,30 +1,58 @@
 /**
- * Runs one scenario in Chromium and compares what the page and the server saw with the expectation.
- * `observe` does the work; `check` asserts, with the console messages and the server's log in the failure message.
+ * Runs one scenario in one engine, with corsgate or with the `cors` package as the reference, and compares what the
+ * page and the server saw with the expectation. `observe` does the work; `check` and `checkReference` assert, with
+ * the server's log (and Chromium's console) in the failure message.
  */
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import cors, { type CorsRefusal, type ExpressCorsOptions } from 'corsgate';
+import corsPackage, { type CorsOptions as CorsPackageOptions } from 'cors';
+import cors, { type CorsMiddleware, type CorsRefusal, type ExpressCorsOptions } from 'corsgate';
 import express5 from 'express';
 import express4 from 'express4';
-import type { Browser, BrowserContext, Frame } from 'playwright-core';
 import { type ExpectStatic, expect as globalExpect } from 'vitest';
-import type { ExpressModule, ExpressVersion, From, Origins, PageFetch, Scenario } from './scenarios.js';
-import { standardRoutes } from './scenarios.js';
-import { API_HOST, close, listen, originOf, requestLog, type SeenRequest } from './servers.js';
+import type { EngineDriver, EnginePage, EngineSession } from './drivers/driver.js';
+import type { Engine } from './engines.js';
+import { observedVerdict } from './results.js';
+import {
+  type ApiHost,
+  type ExpressModule,
+  type ExpressVersion,
+  expectationFor,
+  type From,
+  type Origins,
+  type PageFetch,
+  referenceFor,
+  type Scenario,
+  standardRoutes,
+} from './scenarios.js';
+import { API_HOST, close, listen, listenLocalhost, originOf, requestLog, type SeenRequest } from './servers.js';
 
 export const EXPRESS: Readonly<Record<ExpressVersion, ExpressModule>> = { 4: express4, 5: express5 };
+
+/** The middleware under test: corsgate, or the `cors` package given the same options (the reference). */
+export type Middleware = 'corsgate' | 'cors';
+
+/**
+ * The `cors` package calls an origin function as `(origin, callback)` and ignores what it returns: a function that
+ * returns a boolean or a Promise never answers. The suite's guard ends such a request after this long (a 504 without
+ * CORS headers), so that the page sees a failure instead of waiting forever; the row records "no answer".
+ */
+export const REFERENCE_GUARD_MS = 1500;
 
 export type FetchOutcome =
   | { readonly ok: true; readonly status: number; readonly body: string; readonly headers: readonly string[] }
   | { readonly ok: false; readonly error: string };
 
 export interface Observed {
+  readonly engine: Engine;
+  readonly middleware: Middleware;
   readonly api: string;
   readonly first: FetchOutcome;
   readonly second: FetchOutcome | undefined;
   readonly seen: readonly SeenRequest[];
   readonly refusals: readonly CorsRefusal[];
+  /** Requests the `cors` package left unanswered (ended by the guard). */
+  readonly unanswered: number;
   readonly console: readonly string[];
 }
 
@@ -33,94 +61,123 @@ export interface PageOrigins extends Origins {
   readonly sandboxedPage: string;
 }
 
-interface ConsoleEntry {
-  readonly text: string;
-  readonly url: string;
-}
-
-/** Pages a scenario can fetch from, with their console messages. */
+/** Pages a scenario can fetch from: the page, and whether to run in its sandboxed iframe. */
 interface PageSet {
-  frame(from: From): Frame;
-  readonly console: ConsoleEntry[];
+  page(from: From): EnginePage;
 }
 
-async function openPages(context: BrowserContext, pages: PageOrigins, needed: readonly From[]): Promise<PageSet> {
-  const console: ConsoleEntry[] = [];
-  const frames = new Map<From, Frame>();
+function pageUrl(pages: PageOrigins, from: From): string {
+  if (from === 'sandboxed') return pages.sandboxedPage;
+  return `${from === 'allowed' ? pages.allowed : from === 'allowedOther' ? pages.allowedOther : pages.refused}/`;
+}
+
+async function openPages(session: EngineSession, pages: PageOrigins, needed: readonly From[]): Promise<PageSet> {
+  const opened = new Map<From, EnginePage>();
   for (const from of needed) {
-    const page = await context.newPage();
-    page.on('console', (message) =>
-      console.push({ text: `[${message.type()}] ${message.text()}`, url: message.location().url }),
-    );
-    page.on('pageerror', (error) => console.push({ text: `[pageerror] ${error.message}`, url: '' }));
-    if (from === 'sandboxed') {
-      await page.goto(pages.sandboxedPage);
-      const child = page.frames().find((f) => f !== page.mainFrame());
-      if (child === undefined) throw new Error('the sandboxed iframe did not load');
-      frames.set(from, child);
-    } else {
-      await page.goto(`${from === 'allowed' ? pages.allowed : pages.refused}/`);
-      frames.set(from, page.mainFrame());
-    }
+    const page = await session.newPage();
+    await page.goto(pageUrl(pages, from));
+    opened.set(from, page);
   }
   return {
-    console,
-    frame(from) {
-      const frame = frames.get(from);
-      if (frame === undefined) throw new Error(`no page open for ${from}`);
-      return frame;
+    page(from) {
+      const page = opened.get(from);
+      if (page === undefined) throw new Error(`no page open for ${from}`);
+      return page;
     },
   };
 }
 
 /**
- * One browser for the run. Scenarios without cookies and without a repeated fetch share one context with a page
- * per origin (each scenario's API has its own origin, so neither the preflight cache nor the console mix);
- * a scenario with a cookie or a repeat gets a fresh context of its own.
+ * One browser for the run. Scenarios share one session with a page per origin (each scenario's API has its own
+ * origin, so neither the preflight cache nor the console mix); see `pagesFor` for the ones that get a fresh session.
  */
-export class BrowserSession {
-  private shared: { context: BrowserContext; pages: Promise<PageSet> } | undefined;
+export class SuiteSession {
+  private shared: { session: EngineSession; pages: Promise<PageSet> } | undefined;
   private readonly usedPorts = new Set<number>();
 
   constructor(
-    readonly browser: Browser,
+    readonly driver: EngineDriver,
     readonly pages: PageOrigins,
   ) {}
 
-  /** A shared page set (opened once), or a fresh context with just the page the scenario needs. */
-  async pagesFor(scenario: Scenario): Promise<{ set: PageSet; release: () => Promise<void> }> {
-    if (scenario.cookie === true || scenario.repeat === true) {
-      const context = await this.browser.newContext();
+  get engine(): Engine {
+    return this.driver.engine;
+  }
+
+  /**
+   * A session of its own (fresh cookies and preflight cache), for the caller to close. Where the driver allows one
+   * session at a time (WebKit), the shared one is closed first and reopened when next needed.
+   */
+  async isolatedSession(): Promise<EngineSession> {
+    if (this.driver.maxSessions <= 1 && this.shared !== undefined) {
+      const shared = this.shared;
+      this.shared = undefined;
+      await shared.session.close();
+    }
+    return this.driver.newSession();
+  }
+
+  /**
+   * Where sessions are cheap (browser contexts), a scenario with a cookie or a repeat gets a fresh one. In WebKit
+   * (one WebDriver session at a time, about 1.5 s to start) every scenario shares the session: a repeat cannot meet
+   * an earlier scenario's cached preflight (each API has a port of its own, and WebKit keeps no HTTP cache under
+   * automation), and a cookie scenario deletes its cookie when it ends.
+   */
+  async pagesFor(scenario: Scenario): Promise<{ set: PageSet; session: EngineSession; release: () => Promise<void> }> {
+    const cheap = this.driver.maxSessions > 1;
+    if (cheap && (scenario.cookie === true || scenario.repeat === true)) {
+      const session = await this.isolatedSession();
       try {
-        return { set: await openPages(context, this.pages, [scenario.from]), release: () => context.close() };
+        const needed = scenario.repeatFrom === undefined ? [scenario.from] : [scenario.from, scenario.repeatFrom];
+        return { set: await openPages(session, this.pages, needed), session, release: () => session.close() };
       } catch (error) {
-        await context.close();
+        await session.close();
         throw error;
       }
     }
     if (this.shared === undefined) {
-      const context = await this.browser.newContext();
-      this.shared = { context, pages: openPages(context, this.pages, ['allowed', 'refused', 'sandboxed']) };
+      const session = await this.driver.newSession();
+      this.shared = {
+        session,
+        pages: openPages(session, this.pages, ['allowed', 'allowedOther', 'refused', 'sandboxed']),
+      };
     }
-    return { set: await this.shared.pages, release: async () => {} };
+    const { session } = this.shared;
+    const release = scenario.cookie === true ? () => session.clearCookies(this.pages.allowed) : async () => {};
+    return { set: await this.shared.pages, session, release };
   }
 
-  /** Listens on a port this run has not used yet, so that no cached preflight of an earlier scenario applies. */
-  async listenFresh(app: RequestListener): Promise<Server> {
+  /**
+   * Starts the scenario's API on a port this run has not used yet, so that no cached preflight of an earlier
+   * scenario applies: on 127.0.0.1, or reached as localhost.
+   */
+  async listenFresh(
+    app: RequestListener,
+    host: ApiHost = API_HOST,
+  ): Promise<{ origin: string; close: () => Promise<void> }> {
     for (;;) {
-      const server = await listen(app, API_HOST);
-      const { port } = server.address() as AddressInfo;
+      const servers = host === 'localhost' ? await listenLocalhost(app) : [await listen(app, API_HOST)];
+      const { port } = (servers[0] as Server).address() as AddressInfo;
+      const closeAll = async () => {
+        await Promise.all(servers.map((server) => close(server)));
+      };
       if (!this.usedPorts.has(port)) {
         this.usedPorts.add(port);
-        return server;
+        return {
+          origin: host === 'localhost' ? `http://localhost:${port}` : originOf(servers[0] as Server, API_HOST),
+          close: closeAll,
+        };
       }
-      await close(server);
+      await closeAll();
     }
   }
 
   async close(): Promise<void> {
-    await this.shared?.context.close();
-    await this.browser.close();
+    try {
+      await this.shared?.session.close();
+    } finally {
+      await this.driver.close();
+    }
   }
 }
 
@@ -156,65 +213,106 @@ function requestInit(spec: PageFetch): RequestInit {
   return init;
 }
 
-export async function observe(session: BrowserSession, scenario: Scenario, version: ExpressVersion): Promise<Observed> {
-  const expressModule = EXPRESS[version];
+/** The `cors` package with the scenario's options, behind the guard that ends a request it never answers. */
+function reference(options: ExpressCorsOptions | undefined, onUnanswered: () => void): CorsMiddleware {
+  const middleware = corsPackage(options as CorsPackageOptions | undefined);
+  return (req, res, next) => {
+    const guard = setTimeout(() => {
+      onUnanswered();
+      res.statusCode = 504;
+      res.setHeader('X-Answered-By', 'suite-guard');
+      res.end('the cors package never answered');
+    }, REFERENCE_GUARD_MS);
+    res.once('close', () => clearTimeout(guard));
+    middleware(req, res, (error?: unknown) => {
+      clearTimeout(guard);
+      next(error);
+    });
+  };
+}
+
+export interface Run {
+  readonly express: ExpressVersion;
+  readonly middleware: Middleware;
+}
+
+export async function observe(suite: SuiteSession, scenario: Scenario, run: Run): Promise<Observed> {
+  const expressModule = EXPRESS[run.express];
   const seen: SeenRequest[] = [];
   const refusals: CorsRefusal[] = [];
-  const withRecorder = (options?: ExpressCorsOptions) =>
-    cors({
-      ...options,
-      onRefused: (refusal) => {
-        refusals.push(refusal);
-      },
-    });
+  let unanswered = 0;
+  const middleware = (options?: ExpressCorsOptions): CorsMiddleware =>
+    run.middleware === 'cors'
+      ? reference(options, () => {
+          unanswered++;
+        })
+      : cors({
+          ...options,
+          onRefused: (refusal) => {
+            refusals.push(refusal);
+          },
+        });
 
   const app = expressModule();
   app.disable('x-powered-by');
   app.use(requestLog(seen));
-  const origins = session.pages;
+  const origins = suite.pages;
   if (scenario.mount !== undefined) {
     scenario.mount({
       app,
       express: expressModule,
       origins,
-      cors: withRecorder,
+      cors: middleware,
       routes: () => standardRoutes(expressModule),
     });
   } else {
-    app.use(withRecorder(scenario.cors?.(origins)), standardRoutes(expressModule));
+    app.use(middleware(scenario.cors?.(origins)), standardRoutes(expressModule));
   }
 
-  const server = await session.listenFresh(app);
-  const api = originOf(server, API_HOST);
-  const { set, release } = await session.pagesFor(scenario);
+  const server = await suite.listenFresh(app, scenario.api);
+  const api = server.origin;
+  const consoleBefore = suite.driver.console.length;
+  const { set, session, release } = await suite.pagesFor(scenario);
   try {
-    if (scenario.cookie === true) {
-      await set
-        .frame(scenario.from)
-        .page()
-        .context()
-        .addCookies([{ name: 'sid', value: 'browser-suite', url: api, sameSite: 'Lax' }]);
-    }
-    const frame = set.frame(scenario.from);
+    if (scenario.cookie === true) await session.addCookie(api, 'sid', 'browser-suite');
     const args = {
       url: `${api}${scenario.fetch.path}`,
       init: requestInit(scenario.fetch),
       times: scenario.repeat ? 2 : 1,
     };
-    const [first, second] = await frame.evaluate(pageFetch, args);
+    const fetchFrom = async (from: From, times: number) =>
+      set.page(from).evaluate(pageFetch, { ...args, times }, from === 'sandboxed' ? 'child' : 'main');
+    const [first, repeated] = await fetchFrom(scenario.from, args.times);
     if (first === undefined) throw new Error('the page returned no result');
+    const second = scenario.repeatFrom === undefined ? repeated : (await fetchFrom(scenario.repeatFrom, 1))[0];
 
     // Only this scenario's messages: they name its API's URL (each scenario has its own port).
-    const mine = () => set.console.filter((m) => m.text.includes(api) || m.url.startsWith(api)).map((m) => m.text);
+    const mine = () =>
+      suite.driver.console
+        .slice(consoleBefore)
+        .filter((m) => m.text.includes(api) || m.url.startsWith(api))
+        .map((m) => m.text);
     // Chromium logs the reason for a block asynchronously; give it a moment to arrive.
-    const wanted = scenario.expect.console;
-    for (let i = 0; i < 80 && wanted !== undefined && !mine().some((m) => wanted.test(m)); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    const wanted = expectationFor(scenario, suite.engine).console;
+    if (suite.driver.explainsBlocks && run.middleware === 'corsgate' && wanted !== undefined) {
+      for (let i = 0; i < 80 && !mine().some((m) => wanted.test(m)); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
     }
-    return { api, first, second, seen, refusals, console: mine() };
+    return {
+      engine: suite.engine,
+      middleware: run.middleware,
+      api,
+      first,
+      second,
+      seen,
+      refusals,
+      unanswered,
+      console: mine(),
+    };
   } finally {
     await release();
-    await close(server);
+    await server.close();
   }
 }
 
@@ -222,9 +320,14 @@ function pageResult(outcome: FetchOutcome): unknown {
   return outcome.ok ? { status: outcome.status, body: outcome.body } : outcome.error.split(':')[0];
 }
 
-/** Asserts an observation against the scenario's expectation; the failure message shows everything seen. */
-export function check(scenario: Scenario, observed: Observed, expect: ExpectStatic = globalExpect): void {
-  const want = scenario.expect;
+/** Asserts a corsgate observation against the scenario's expectation in that engine; the failure shows everything. */
+export function check(
+  scenario: Scenario,
+  observed: Observed,
+  expect: ExpectStatic = globalExpect,
+  explainsBlocks = observed.engine === 'chromium',
+): void {
+  const want = expectationFor(scenario, observed.engine);
   const preflights = observed.seen.filter((r) => r.preflight);
   const actual = observed.seen.filter((r) => !r.preflight);
 
@@ -267,8 +370,14 @@ export function check(scenario: Scenario, observed: Observed, expect: ExpectStat
     expected.cookieReachedServer = want.cookieReachedServer;
     got.cookieReachedServer = actual.some((r) => r.cookie?.includes('sid=browser-suite') === true);
   }
-  if (scenario.repeat === true) {
-    expected.secondResult = expected.result;
+  if (scenario.repeat === true || scenario.repeatFrom !== undefined) {
+    const second = want.secondResult;
+    expected.secondResult =
+      second === undefined
+        ? expected.result
+        : second === 'TypeError'
+          ? 'TypeError'
+          : { status: second.status, body: second.body === undefined ? expect.any(String) : second.body };
     got.secondResult = observed.second === undefined ? undefined : pageResult(observed.second);
   }
   if (want.preflightCached !== undefined) {
@@ -287,15 +396,24 @@ export function check(scenario: Scenario, observed: Observed, expect: ExpectStat
 
   const context = describeObservation(observed);
   expect(got, context).toEqual(expected);
-  if (want.console !== undefined) {
+  if (want.console !== undefined && explainsBlocks) {
     expect(observed.console.join('\n'), `Chromium's console should explain the block.\n${context}`).toMatch(
       want.console,
     );
   }
 }
 
-function describeObservation(observed: Observed): string {
-  const lines = [`API ${observed.api}`, `page saw: ${JSON.stringify(observed.first)}`];
+/** Asserts a `cors`-package observation against the scenario's reference expectation in that engine. */
+export function checkReference(scenario: Scenario, observed: Observed, expect: ExpectStatic = globalExpect): void {
+  const want = referenceFor(scenario, observed.engine);
+  expect(observedVerdict(observed), describeObservation(observed)).toBe(want);
+}
+
+export function describeObservation(observed: Observed): string {
+  const lines = [
+    `${observed.engine}, ${observed.middleware}, API ${observed.api}`,
+    `page saw: ${JSON.stringify(observed.first)}`,
+  ];
   if (observed.second !== undefined) lines.push(`page saw (repeat): ${JSON.stringify(observed.second)}`);
   lines.push('server saw:');
   for (const r of observed.seen) {
@@ -303,6 +421,7 @@ function describeObservation(observed: Observed): string {
       `  ${r.preflight ? 'preflight ' : ''}${r.method} ${r.path} Origin=${r.origin} cookie=${r.cookie ?? '-'} -> ${r.status} ${JSON.stringify(r.corsHeaders)}`,
     );
   }
+  if (observed.unanswered > 0) lines.push(`unanswered by the cors package: ${observed.unanswered}`);
   lines.push(`corsgate refusals: ${observed.refusals.map((r) => r.message).join(' | ') || '-'}`);
   lines.push('console:', ...observed.console.map((m) => `  ${m}`));
   return lines.join('\n');

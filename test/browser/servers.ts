@@ -25,6 +25,24 @@ export async function listen(handler: RequestListener, host: string, port = 0): 
   return server;
 }
 
+/**
+ * An API reached as http://localhost:P: listening on 127.0.0.1 and ::1 with one port (browsers try both). Firefox
+ * keeps no preflight-cache entry for an IP-address host, so the preflight-cache rows use this.
+ */
+export async function listenLocalhost(handler: RequestListener): Promise<Server[]> {
+  for (let attempt = 0; ; attempt++) {
+    const v4 = await listen(handler, '127.0.0.1');
+    try {
+      return [v4, await listen(handler, '::1', (v4.address() as AddressInfo).port)];
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') return [v4];
+      await close(v4);
+      if (attempt >= 5) throw error;
+    }
+  }
+}
+
 export function originOf(server: Server, host: string): string {
   const { port } = server.address() as AddressInfo;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -257,6 +257,19 @@ describe('request headers', () => {
     expect(d({ allowedHeaders: ['*', 'Authorization'] }, preflight(A, 'PUT', 'authorization')).allowed).toBe(true);
   });
 
+  it('a refused Authorization is not answered with "*", which Firefox and WebKit let cover it', () => {
+    const auth = d({ allowedHeaders: '*' }, preflight(A, 'PUT', 'x-a,authorization'));
+    expect(header(auth, 'Access-Control-Allow-Headers')).toBe('x-a');
+    const alone = d({ allowedHeaders: '*' }, preflight(A, 'PUT', 'authorization'));
+    expect(alone.refusal?.kind).toBe('header-not-allowed');
+    expect(header(alone, 'Access-Control-Allow-Headers')).toBeUndefined();
+    // The policy's own answer is untouched: the next preflight still gets "*".
+    const policy = policyOf({ allowedHeaders: '*' });
+    decide(policy, preflight(A, 'PUT', 'authorization'), REQ);
+    const next = decide(policy, preflight(A, 'PUT', 'x-a'), REQ) as CorsDecision;
+    expect(header(next, 'Access-Control-Allow-Headers')).toBe('*');
+  });
+
   it('reflected request headers are lower-cased and add Vary: Access-Control-Request-Headers', () => {
     const decision = d({ origin: [A] }, preflight(A, 'PUT', 'X-Token ,  Content-Type'));
     expect(header(decision, 'Access-Control-Allow-Headers')).toBe('x-token,content-type');
