@@ -6,22 +6,32 @@
 import type { CompileContext, CorsDecision, RequestFacts } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
 
-/** The request facts, read once from `request.headers` (the core may consult a fact more than once). */
-export function readRequestFacts(request: Request): RequestFacts {
+/**
+ * The request facts, read once from `request.headers` (the core may consult a fact more than once). Reading a
+ * header is the adapter's main cost on an allowed request, so only what can matter is read: the
+ * `Access-Control-Request-*` headers only for `OPTIONS` (any other method is never a preflight), and `Cookie`
+ * and `Sec-Fetch-Site`, which only decide whether a refusal is reported (never a header), only when
+ * `forRefusals` (the policy has `onRefused`, or the caller returns the decision itself).
+ */
+export function readRequestFacts(request: Request, forRefusals = true): RequestFacts {
   const headers = request.headers;
+  const method = request.method;
+  const options = method === 'OPTIONS';
   return {
-    method: request.method,
+    method,
     origin: headers.get('origin') ?? undefined,
-    accessControlRequestMethod: headers.get('access-control-request-method') ?? undefined,
-    accessControlRequestHeaders: headers.get('access-control-request-headers') ?? undefined,
-    accessControlRequestPrivateNetwork: headers.get('access-control-request-private-network') ?? undefined,
-    hasCookie: headers.has('cookie'),
-    secFetchSite: headers.get('sec-fetch-site') ?? undefined,
+    accessControlRequestMethod: options ? (headers.get('access-control-request-method') ?? undefined) : undefined,
+    accessControlRequestHeaders: options ? (headers.get('access-control-request-headers') ?? undefined) : undefined,
+    accessControlRequestPrivateNetwork: options
+      ? (headers.get('access-control-request-private-network') ?? undefined)
+      : undefined,
+    hasCookie: forRefusals && headers.has('cookie'),
+    secFetchSite: forRefusals ? (headers.get('sec-fetch-site') ?? undefined) : undefined,
   };
 }
 
 /** Sets the decision's headers and appends its `Vary` names to the existing `Vary`. Throws a TypeError on immutable headers. */
-function writeDecisionHeaders(headers: Headers, decision: CorsDecision): void {
+export function writeDecisionHeaders(headers: Headers, decision: CorsDecision): void {
   const list = decision.headers;
   for (let i = 0; i < list.length; i++) {
     const header = list[i] as CorsDecision['headers'][number];

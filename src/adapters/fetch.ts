@@ -51,6 +51,7 @@ export function withCors<R extends Request, Args extends unknown[]>(
 ): FetchHandler<R, Args> {
   const policy = compile(options, fetchCompileContext);
   const onError = hooks?.onError ?? logAndFail;
+  const forRefusals = policy.onRefused !== undefined; // only headers leave withCors, not the decision
   const respond = (decision: CorsDecision, request: R, args: Args): Response | Promise<Response> => {
     if (decision.respond) return preflightResponse(decision);
     const response = handler(request, ...args);
@@ -60,7 +61,7 @@ export function withCors<R extends Request, Args extends unknown[]>(
   return function corsgate(request: R, ...args: Args): Response | Promise<Response> {
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
-      decision = decide(policy, readRequestFacts(request), request);
+      decision = decide(policy, readRequestFacts(request, forRefusals), request);
     } catch (err) {
       return onError(err, request);
     }

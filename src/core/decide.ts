@@ -74,8 +74,11 @@ export function decideUncached<Req>(
   }
   if (origin === undefined) {
     if (rule.kind === 'callback') {
-      // Like `cors`, the callback also sees requests without Origin (and may fail them).
-      return runOriginCallback(policy, undefined).then(() => passThrough(policy.varyActual));
+      // Like `cors`, the callback also sees requests without Origin (and may fail them); an answer of '*'
+      // (without credentials) gets `*`, as with `cors`: harmless, it is what `origin: '*'` sends.
+      return runOriginCallback(policy, undefined).then((answer) =>
+        answer === '*' && !policy.credentials ? allow(policy, facts, kind, '*', req) : passThrough(policy.varyActual),
+      );
     }
     return passThrough(policy.varyActual);
   }

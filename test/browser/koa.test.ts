@@ -124,7 +124,7 @@ describe.skipIf(!plan.run && !plan.required)('real browser (Chromium): @koa/cors
       'error response': 'TypeError',
       'page crossOriginIsolated': 'false',
     });
-    // README difference 13: corsgate sends the secureContext headers on every response, so the page is isolated
+    // README difference 13 (Koa section): corsgate sends the secureContext headers on every response, so the page is isolated
     for (const from of ['allowed', 'refused']) {
       expect(results[`corsgate/koa ${from}`]).toEqual({
         ...results[`@koa/cors ${from}`],

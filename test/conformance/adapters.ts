@@ -17,10 +17,20 @@ import { withCors } from '../../src/adapters/fetch.js';
 import corsHono from '../../src/adapters/hono.js';
 import corsKoa from '../../src/adapters/koa.js';
 import { createCorsHandler } from '../../src/adapters/node.js';
-import { connectApp, expressApp, fastifyApp, fetchApp, honoApp, koaApp, nodeApp, PATH } from './apps.js';
+import {
+  connectApp,
+  expressApp,
+  fastifyApp,
+  fetchApp,
+  type HonoSpelling,
+  honoApp,
+  koaApp,
+  nodeApp,
+  PATH,
+} from './apps.js';
 import { type Observed, pick, send } from './client.js';
 import { koaSpellings } from './koa-spellings.js';
-import { KOA_DEFAULT_METHODS, type Scenario, type ScenarioRequest } from './scenarios.js';
+import { HONO_DEFAULT_METHODS, KOA_DEFAULT_METHODS, type Scenario, type ScenarioRequest } from './scenarios.js';
 
 export type { Observed } from './client.js';
 
@@ -98,10 +108,14 @@ const fetchNodeServerAdapter: Adapter = {
   start: (scenario) => listen(createAdaptorServer({ fetch: fetchApp(withCors, scenario) }) as http.Server),
 };
 
-const honoAdapter: Adapter = {
-  name: 'Hono (corsgate/hono, @hono/node-server)',
-  start: (scenario) => listen(createAdaptorServer({ fetch: honoApp(Hono, corsHono, scenario) }) as http.Server),
-};
+function honoAdapter(spelling: HonoSpelling): Adapter {
+  return {
+    name: `Hono (corsgate/hono, ${spelling === 'hono' ? "hono/cors's" : "cors's"} option names, @hono/node-server)`,
+    defaultMethods: HONO_DEFAULT_METHODS,
+    start: (scenario) =>
+      listen(createAdaptorServer({ fetch: honoApp(Hono, corsHono, scenario, spelling) }) as http.Server),
+  };
+}
 
 /** corsgate/fastify with the scenario's options as a `@fastify/cors` user writes them. */
 const fastifyAdapter: Adapter = {
@@ -138,7 +152,8 @@ export const adapters: readonly Adapter[] = [
   nodeAdapter,
   fetchObjectsAdapter,
   fetchNodeServerAdapter,
-  honoAdapter,
+  honoAdapter('hono'),
+  honoAdapter('cors'),
   fastifyAdapter,
   koaAdapter('Koa 3 (corsgate/koa)', Koa),
   koaAdapter('Koa 2 (corsgate/koa)', Koa2),

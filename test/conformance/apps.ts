@@ -2,8 +2,8 @@
  * The applications the conformance table runs against, one per adapter, each built from the modules it is
  * given: corsgate from src/ in the unit suite (adapters.ts), the packed package inside every runtime of the
  * runtime matrix (test/runtimes). Each answers `/resource` with 200, body `app` and `X-App: <method>`; when
- * the scenario says so, the application sets its own `Vary` (before corsgate runs, or in its handler for the
- * Fetch-style adapters). Each uses the framework's own error handling, quietened.
+ * the scenario says so, the application sets its own `Vary` (before corsgate runs, or in its handler for
+ * `corsgate/fetch`). Each uses the framework's own error handling, quietened.
  *
  * Type imports only: the runtimes load the compiled file with nothing but the packed package and the
  * frameworks beside it.
@@ -17,7 +17,7 @@ import type Koa from 'koa';
 import type corsExpress from '../../src/adapters/express.js';
 import type { default as corsgateFastify, FastifyCorsOptions } from '../../src/adapters/fastify.js';
 import type { withCors } from '../../src/adapters/fetch.js';
-import type corsHono from '../../src/adapters/hono.js';
+import type { default as corsHono, HonoCorsOptions } from '../../src/adapters/hono.js';
 import type { default as corsKoa, KoaCorsOptions } from '../../src/adapters/koa.js';
 import type { createCorsHandler } from '../../src/adapters/node.js';
 import type { CorsOptions, OriginCallback, OriginCallbackResult } from '../../src/core/index.js';
@@ -96,13 +96,47 @@ export function fetchApp(wrap: typeof withCors, scenario: Scenario): FetchHandle
   return wrap(fetchHandler(scenario), scenario.options);
 }
 
-/** Hono with `corsgate/hono`; the result is the app's `fetch`. */
-export function honoApp(HonoClass: typeof Hono, cors: typeof corsHono, scenario: Scenario): FetchHandler {
+/** How the options are spelt for `corsgate/hono`: `hono/cors`'s names, or cors's. */
+export type HonoSpelling = 'hono' | 'cors';
+
+/**
+ * corsgate/hono's options: with `hono/cors`'s names (the table's `hono` spelling where it has one), or with
+ * cors's names. Either way an origin function has `hono/cors`'s shape `(origin, c) => string | null`: a row
+ * whose origin is a function runs with its `hono` origin where it has one.
+ */
+export function honoOptions(scenario: Scenario, spelling: HonoSpelling): HonoCorsOptions {
+  if (spelling === 'hono' && scenario.hono !== undefined) return scenario.hono;
+  const origin = scenario.options.origin;
+  if (typeof origin !== 'function') return scenario.options as HonoCorsOptions;
+  if (scenario.hono?.origin !== undefined)
+    return { ...(scenario.options as HonoCorsOptions), origin: scenario.hono.origin };
+  if (origin.length < 2) return scenario.options as HonoCorsOptions;
+  if (scenario.hono === undefined)
+    throw new Error(`${scenario.name}: a node-style origin callback needs a hono spelling`);
+  return { ...(scenario.options as HonoCorsOptions), origin: scenario.hono.origin };
+}
+
+/**
+ * Hono with `corsgate/hono`, the application's `Vary` set by an earlier middleware with `c.header()`; the
+ * result is the app's `fetch`.
+ */
+export function honoApp(
+  HonoClass: typeof Hono,
+  cors: typeof corsHono,
+  scenario: Scenario,
+  spelling: HonoSpelling = 'hono',
+): FetchHandler {
   const app = new HonoClass();
   app.onError((_err, c) => c.text('error', 500)); // Hono's error handling, without its console.error
-  app.use(cors(scenario.options));
+  const appVary = scenario.appVary;
+  if (appVary !== undefined) {
+    app.use(async (c, next) => {
+      c.header('Vary', appVary);
+      await next();
+    });
+  }
+  app.use(cors(honoOptions(scenario, spelling)));
   app.all(PATH, (c) => {
-    if (scenario.appVary !== undefined) c.header('Vary', scenario.appVary);
     c.header('X-App', c.req.method);
     return c.text('app', 200);
   });

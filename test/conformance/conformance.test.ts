@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adapters } from './adapters.js';
 import { koaSpellings } from './koa-spellings.js';
-import { expectedWith, scenarios } from './scenarios.js';
+import { expectedFor, scenarios } from './scenarios.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -28,7 +28,7 @@ describe.each(adapters)('$name', (adapter) => {
         reachedApp: observed.reachedApp,
         headers: observed.headers,
         vary: observed.vary,
-      }).toEqual(expectedWith(scenario, adapter.defaultMethods));
+      }).toEqual(expectedFor(scenario, adapter.defaultMethods));
       expect(observed.repeated).toEqual([]);
       if (scenario.expect.status !== 500) expect(logged).not.toHaveBeenCalled();
     } finally {

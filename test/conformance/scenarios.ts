@@ -3,13 +3,17 @@
  * values are written out from the Fetch Standard and the `cors` package's behaviour, not computed by the
  * core. Adding a row here runs it against every adapter (see conformance.test.ts).
  */
+
 import type { FastifyCorsOptions } from '../../src/adapters/fastify.js';
+import type { HonoCorsOptions } from '../../src/adapters/hono.js';
 import type { CorsOptions } from '../../src/core/index.js';
 
 export const ORIGIN = 'https://app.example.com';
 export const OTHER = 'https://evil.example.net';
 export const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
-/** `@koa/cors`'s default methods (the same, in another order), which corsgate/koa uses too. */
+/** An adapter may default to its framework's methods (see `Adapter.defaultMethods`); `hono/cors`'s: */
+export const HONO_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH,QUERY';
+/** `@koa/cors`'s (cors's methods in another order), which corsgate/koa uses too: */
 export const KOA_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';
 
 /** The CORS response headers compared by the table (lower case). Any of them not listed must be absent. */
@@ -32,6 +36,11 @@ export interface ScenarioRequest {
 export interface Scenario {
   readonly name: string;
   readonly options: CorsOptions;
+  /**
+   * The same configuration in `hono/cors`'s spelling (`allowMethods`, `allowHeaders`, `exposeHeaders`, an
+   * origin function `(origin, c) => string | null`), where it differs from `options`.
+   */
+  readonly hono?: HonoCorsOptions;
   /**
    * The same configuration as a `@fastify/cors` user writes it, run by corsgate/fastify, where it differs:
    * `@fastify/cors`'s defaults are `methods: 'GET,HEAD,POST'` and `strictPreflight: true`, and it joins
@@ -64,6 +73,11 @@ const get = (headers: Record<string, string> = {}) => ({ method: 'GET', headers 
 const allowlist: CorsOptions = { origin: [ORIGIN] };
 const failingCallback: CorsOptions = {
   origin: (_origin, callback) => callback(new Error('origin lookup failed')),
+};
+const honoFailingCallback: HonoCorsOptions = {
+  origin: async (_origin, _c) => {
+    throw new Error('origin lookup failed');
+  },
 };
 
 /**
@@ -98,6 +112,11 @@ const callbackShapes: Record<string, CorsOptions> = {
   },
   emptyList: { origin: () => [] },
   nullAnswer: { origin: (_origin, cb) => cb(null, 'null') },
+};
+/** The same answers in `hono/cors`'s shape: the origin to allow, or null, returned (here after a timer). */
+const honoLater: HonoCorsOptions['origin'] = async (origin, _c) => {
+  await new Promise((resolve) => later(() => resolve(undefined)));
+  return origin === ORIGIN ? origin : null;
 };
 
 export const scenarios: readonly Scenario[] = [
@@ -142,6 +161,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight refused: method not listed',
     options: { origin: [ORIGIN], methods: ['GET', 'POST'] },
+    hono: { origin: [ORIGIN], allowMethods: ['GET', 'POST'] },
     fastify: { origin: [ORIGIN], methods: 'GET,POST' },
     request: preflight(ORIGIN, 'DELETE'),
     expect: {
@@ -154,6 +174,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'preflight refused: request header not listed',
     options: { origin: [ORIGIN], allowedHeaders: ['Content-Type'] },
+    hono: { origin: [ORIGIN], allowHeaders: ['Content-Type'] },
     fastify: { origin: [ORIGIN], allowedHeaders: 'Content-Type', methods: DEFAULT_METHODS },
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: {
@@ -247,6 +268,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'exposed headers on an actual request',
     options: { origin: [ORIGIN], exposedHeaders: ['X-Request-Id', 'X-Total-Count'] },
+    hono: { origin: [ORIGIN], exposeHeaders: ['X-Request-Id', 'X-Total-Count'] },
     fastify: { origin: [ORIGIN], exposedHeaders: 'X-Request-Id,X-Total-Count' },
     request: get({ Origin: ORIGIN }),
     expect: {
@@ -322,48 +344,56 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'origin callback (async) allows',
     options: { origin: async (origin) => origin === ORIGIN },
+    hono: { origin: async (origin) => (origin === ORIGIN ? origin : null) },
     request: get({ Origin: ORIGIN }),
     expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
   },
   {
     name: 'origin callback (node style) refuses',
     options: { origin: (origin, callback) => callback(null, origin === ORIGIN) },
+    hono: { origin: (origin, _c) => (origin === ORIGIN ? origin : undefined) },
     request: get({ Origin: OTHER }),
     expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
   },
   {
     name: "origin callback error: the framework's error handling answers 500, no access",
     options: failingCallback,
+    hono: honoFailingCallback,
     request: get({ Origin: ORIGIN }),
     expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
   },
   {
     name: 'origin callback error on a preflight: 500, no access',
     options: failingCallback,
+    hono: honoFailingCallback,
     request: preflight(ORIGIN, 'PUT', 'x-token'),
     expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
   },
   {
     name: 'origin callback (origin, cb) answering from a timer allows (the returned Timeout is ignored)',
     options: callbackShapes.timer as CorsOptions,
+    hono: { origin: honoLater },
     request: get({ Origin: ORIGIN }),
     expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
   },
   {
     name: 'origin callback (origin, cb) answering from a timer refuses a preflight',
     options: callbackShapes.timer as CorsOptions,
+    hono: { origin: honoLater },
     request: preflight(OTHER, 'PUT'),
     expect: { status: 204, reachedApp: false, headers: {}, vary: 'Origin, Access-Control-Request-Headers' },
   },
   {
     name: 'origin callback returning true (like EventEmitter.emit) never grants: the callback refuses',
     options: callbackShapes.emit as CorsOptions,
+    hono: { origin: honoLater, credentials: true },
     request: get({ Origin: OTHER }),
     expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
   },
   {
     name: 'origin callback returning true (like EventEmitter.emit): the callback allows, with credentials',
     options: callbackShapes.emit as CorsOptions,
+    hono: { origin: honoLater, credentials: true },
     request: get({ Origin: ORIGIN }),
     expect: {
       status: 200,
@@ -375,6 +405,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'origin callback returning an object is not a 500: the callback answers',
     options: callbackShapes.object as CorsOptions,
+    hono: { origin: honoLater },
     fastify: { ...callbackShapes.object, methods: DEFAULT_METHODS } as FastifyCorsOptions,
     request: preflight(ORIGIN, 'PUT'),
     expect: {
@@ -387,6 +418,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'async (origin, cb) => { setTimeout(...) }: the callback answers, not the resolved Promise',
     options: callbackShapes.asyncTimer as CorsOptions,
+    hono: { origin: honoLater, credentials: true },
     request: get({ Origin: ORIGIN }),
     expect: {
       status: 200,
@@ -398,24 +430,28 @@ export const scenarios: readonly Scenario[] = [
   {
     name: 'async (origin, cb) => { setTimeout(...) } refuses through the callback',
     options: callbackShapes.asyncTimer as CorsOptions,
+    hono: { origin: honoLater, credentials: true },
     request: get({ Origin: OTHER }),
     expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
   },
   {
     name: 'async (origin, cb) that rejects fails the request: 500, no access',
     options: callbackShapes.rejects as CorsOptions,
+    hono: honoFailingCallback,
     request: get({ Origin: ORIGIN }),
     expect: { status: 500, reachedApp: false, headers: {}, vary: undefined },
   },
   {
     name: 'origin callback answering [] refuses (not a 500)',
     options: callbackShapes.emptyList as CorsOptions,
+    hono: { origin: (_origin, _c) => null },
     request: get({ Origin: ORIGIN }),
     expect: { status: 200, reachedApp: true, headers: {}, vary: 'Origin' },
   },
   {
     name: 'origin callback answering "null" refuses (not a 500)',
     options: callbackShapes.nullAnswer as CorsOptions,
+    hono: { origin: (_origin, _c) => 'null' },
     request: preflight(ORIGIN, 'PUT'),
     expect: { status: 204, reachedApp: false, headers: {}, vary: 'Origin, Access-Control-Request-Headers' },
   },
@@ -440,10 +476,11 @@ export const scenarios: readonly Scenario[] = [
 ];
 
 /**
- * The scenario's expectation for an adapter whose default methods are its framework's own (corsgate/koa:
- * `@koa/cors`'s), where the options name none; `undefined`: cors's, as written in the table.
+ * The scenario's expectation for an adapter whose default methods (when the options name none) are its
+ * framework's own (`HONO_DEFAULT_METHODS` for `corsgate/hono`, `KOA_DEFAULT_METHODS` for `corsgate/koa`), or
+ * cors's when `defaultMethods` is undefined.
  */
-export function expectedWith(scenario: Scenario, defaultMethods: string | undefined): Scenario['expect'] {
+export function expectedFor(scenario: Scenario, defaultMethods: string | undefined): Scenario['expect'] {
   const methods = scenario.expect.headers['access-control-allow-methods'];
   if (defaultMethods === undefined || methods !== DEFAULT_METHODS || scenario.options.methods !== undefined) {
     return scenario.expect;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send } from '../conformance/client.js';
-import { expectedWith, scenarios } from '../conformance/scenarios.js';
+import { expectedFor, scenarios } from '../conformance/scenarios.js';
 import { type Consumer, prepareConsumer } from './consumer.js';
 import { type Format, type Running, type Runtime, startRuntime } from './runner.js';
 import { ADAPTERS, DEFAULT_METHODS_OF } from './server.js';
@@ -70,7 +70,7 @@ function describeFormat(runtime: Runtime, format: Format, consumer: () => Consum
               reachedApp: observed.reachedApp,
               headers: observed.headers,
               vary: observed.vary,
-            }).toEqual(expectedWith(scenario, DEFAULT_METHODS_OF[id]));
+            }).toEqual(expectedFor(scenario, DEFAULT_METHODS_OF[id]));
             expect(observed.repeated).toEqual([]);
             if (scenario.expect.status !== 500) expect(await server().errors()).toBe(errorsBefore);
           });

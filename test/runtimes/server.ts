@@ -33,7 +33,7 @@ import {
   type Listener,
   nodeApp,
 } from '../conformance/apps.js';
-import { KOA_DEFAULT_METHODS, type Scenario, scenarios } from '../conformance/scenarios.js';
+import { HONO_DEFAULT_METHODS, KOA_DEFAULT_METHODS, type Scenario, scenarios } from '../conformance/scenarios.js';
 
 /** How the entry file loads each module: `import()` in ESM, `require()` in CommonJS. */
 export interface Loaders {
@@ -70,8 +70,9 @@ export const ADAPTERS = {
 } as const;
 export type AdapterName = keyof typeof ADAPTERS;
 
-/** Adapters whose default methods are their framework's own (see expectedWith in ../conformance/scenarios.ts). */
+/** Adapters whose default methods are their framework's own (see expectedFor in ../conformance/scenarios.ts). */
 export const DEFAULT_METHODS_OF: Partial<Record<AdapterName, string>> = {
+  hono: HONO_DEFAULT_METHODS,
   koa3: KOA_DEFAULT_METHODS,
   koa2: KOA_DEFAULT_METHODS,
 };

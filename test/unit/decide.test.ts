@@ -538,6 +538,22 @@ describe('origin callbacks', () => {
     await expect(run(() => Promise.reject(new Error('no')), get())).rejects.toThrow('no');
   });
 
+  it('answering "*" to a request without Origin sends "*" (as cors does), but never with credentials', async () => {
+    const decision = await run((_origin, cb) => cb(null, '*'), get(), { exposedHeaders: ['X-Total'] });
+    expect(decision).toMatchObject({
+      kind: 'not-cors',
+      allowed: true,
+      headers: [
+        ['Access-Control-Allow-Origin', '*'],
+        ['Access-Control-Expose-Headers', 'X-Total'],
+      ],
+      vary: 'Origin',
+    });
+    // any other answer, and "*" with credentials, leave a request without Origin alone
+    expect(await run(() => A, get())).toMatchObject({ kind: 'not-cors', headers: [], vary: 'Origin' });
+    expect(await run(() => '*', get(), { credentials: true })).toMatchObject({ headers: [], vary: 'Origin' });
+  });
+
   it('a callback-allowed preflight runs the method and header checks', async () => {
     const decision = await run(() => true, preflight(A, 'patch'));
     expect(decision).toMatchObject({ allowed: false, refusal: { kind: 'method-not-allowed' }, respond: true });
