@@ -104,12 +104,26 @@ export interface Varnish {
   /** http://127.0.0.1:<port> of the cache. */
   readonly url: string;
   readonly port: number;
+  /** The process group of varnishd (its manager's pid). */
+  readonly pgid: number;
+  /** The temporary working directory (VCL, shared-memory log). */
+  readonly dir: string;
   /** Kills the process group and removes the working directory; safe to call more than once. */
   stop(): Promise<void>;
 }
 
 const START_LIMIT_MS = 60_000;
 const STOP_GRACE_MS = 5_000;
+
+/** Whether any process of the group is alive. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
@@ -217,5 +231,5 @@ async function startOnce(varnishd: string, backendPort: number, port: number): P
     await stop();
     throw err;
   }
-  return { url: `http://127.0.0.1:${port}`, port, stop };
+  return { url: `http://127.0.0.1:${port}`, port, pgid: child.pid ?? 0, dir, stop };
 }
