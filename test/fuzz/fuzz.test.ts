@@ -25,7 +25,8 @@ describe('fuzz (bounded run; npm run fuzz for the long one)', () => {
   }
 
   it('time is linear in input size (4× the input costs under 16× the time)', () => {
-    const over = LINEAR_CASES.flatMap((c) => checkLinear(c)).filter((r) => r.ratio >= MAX_RATIO);
+    // The largest n of each case only (npm run fuzz measures every size).
+    const over = LINEAR_CASES.flatMap((c) => checkLinear(c, c.sizes.slice(-1))).filter((r) => r.ratio >= MAX_RATIO);
     expect(over).toEqual([]);
   });
 });

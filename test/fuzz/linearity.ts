@@ -167,8 +167,8 @@ export function measure(c: LinearCase, n: number, rounds = 5, budgetMs = 2): Lin
 }
 
 /** Measures a case at each n; retries a ratio over the bound once (a scheduler pause can hit one side). */
-export function checkLinear(c: LinearCase): LinearResult[] {
-  return c.sizes.map((n) => {
+export function checkLinear(c: LinearCase, sizes: readonly number[] = c.sizes): LinearResult[] {
+  return sizes.map((n) => {
     const first = measure(c, n);
     return first.ratio < MAX_RATIO ? first : measure(c, n, 9);
   });

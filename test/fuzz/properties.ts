@@ -152,6 +152,10 @@ function checkDecision(config: FuzzConfig, facts: RequestFacts, d: CorsDecision)
   const credentials = d.headers.some(([name]) => name.toLowerCase() === 'access-control-allow-credentials');
   check(!(credentials && acao === '*'), `* with credentials: ${where}`);
   if (facts.origin === undefined) check(acao === undefined || acao === '*', `ACAO without Origin: ${where}`);
+  // An answer that depends on the origin says so, or a shared cache would hand it to other origins.
+  if (config.mode !== 'any') {
+    check((d.vary ?? '').split(/\s*,\s*/).includes('Origin'), `no Vary: Origin (${show(d.vary)}): ${where}`);
+  }
   for (const [name, value] of d.headers) {
     check(!/[\r\n\0]/.test(value) && !/[\r\n\0]/.test(name), `a header with a line break: ${where}`);
   }
