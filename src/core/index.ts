@@ -14,6 +14,7 @@ export type {
   StaticOrigin,
 } from './options.js';
 export { OPTION_NAMES } from './options.js';
+export { quote as quoteRequestValue, show as showRequestValue } from './log-safe.js';
 export { isSerializedOrigin } from './origin.js';
 export { CorsOriginTimeoutError } from './origin-callback.js';
 export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS, decidesAsynchronously } from './policy.js';
