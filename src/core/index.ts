@@ -3,6 +3,7 @@ export { type ConfigProblem, CorsConfigError, show as showConfigValue } from './
 export { decide } from './decide.js';
 export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
 export type { Header } from './header-names.js';
+export { quote as quoteRequestValue, show as showRequestValue } from './log-safe.js';
 export type {
   CallbackCorsOptions,
   CorsOptions,
@@ -14,7 +15,6 @@ export type {
   StaticOrigin,
 } from './options.js';
 export { OPTION_NAMES } from './options.js';
-export { quote as quoteRequestValue, show as showRequestValue } from './log-safe.js';
 export { isSerializedOrigin } from './origin.js';
 export { CorsOriginTimeoutError } from './origin-callback.js';
 export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS, decidesAsynchronously } from './policy.js';

@@ -24,10 +24,12 @@ const PLAIN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z:/[\]]+$/;
  * Cc (C0, DEL, C1), Cf (format: bidi controls, zero-width), Cs (lone surrogates), Co (private use),
  * Cn (unassigned), Zl and Zp (U+2028/2029) and Zs other than the ASCII space.
  */
-export const UNSAFE = /["\\\u2026\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
+export const UNSAFE =
+  /["\\\u2026\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
 
 /** Control, format and separator characters only (not `"`, `\` or `…`): for text that is not quoted. */
-export const UNSAFE_IN_TEXT = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu;
+export const UNSAFE_IN_TEXT =
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu;
 
 function hex4(code: number): string {
   return `\\u${code.toString(16).padStart(4, '0')}`;
