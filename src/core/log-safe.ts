@@ -16,9 +16,6 @@
 /** Default bound: at most this many characters of a value are shown (escapes counted as written). */
 export const MAX_SHOWN = 128;
 
-/** Shown bare: token characters (RFC 9110) plus `:` `/` `[` `]` for origins. No space, `=`, `"` or `\`. */
-const PLAIN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z:/[\]]+$/;
-
 /**
  * Characters that never appear unescaped in a quoted value: `"` `\` `…`, and the Unicode categories
  * Cc (C0, DEL, C1), Cf (format: bidi controls, zero-width), Cs (lone surrogates), Co (private use),
@@ -53,14 +50,28 @@ function escapeChar(ch: string): string {
   return ch.length === 2 ? hex4(ch.charCodeAt(0)) + hex4(ch.charCodeAt(1)) : hex4(ch.charCodeAt(0));
 }
 
+/** Printable ASCII other than `"` and `\\`: written as is inside the quotes, without the Unicode test. */
+function plainAscii(code: number): boolean {
+  return code >= 0x20 && code < 0x7f && code !== 0x22 && code !== 0x5c;
+}
+
 /** `value` as a quoted, escaped string of at most `max` characters between the quotes (plus the length note). */
 export function quote(value: string, max = MAX_SHOWN): string {
   if (value.length <= max && !UNSAFE.test(value)) return `"${value}"`;
   let out = '';
   let i = 0;
-  while (i < value.length) {
-    const code = value.charCodeAt(i);
+  while (i < value.length && out.length < max) {
+    // a run of printable ASCII, copied in one slice
+    let end = i;
+    const room = i + (max - out.length);
+    while (end < value.length && end < room && plainAscii(value.charCodeAt(end))) end++;
+    if (end > i) {
+      out += value.slice(i, end);
+      i = end;
+      continue;
+    }
     // one code point: a surrogate pair stays whole (never cut in half, never escaped as two lone halves)
+    const code = value.charCodeAt(i);
     const width = code >= 0xd800 && code <= 0xdbff && i + 1 < value.length && isLow(value.charCodeAt(i + 1)) ? 2 : 1;
     const ch = value.slice(i, i + width);
     const piece = UNSAFE.test(ch) ? escapeChar(ch) : ch;
@@ -75,9 +86,21 @@ function isLow(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
+/** Shown bare: a token character (RFC 9110) or `:` `/` `[` `]`. */
+function plainChar(code: number): boolean {
+  return PLAIN_CHARS[code] === 1;
+}
+
+const PLAIN_CHARS = new Uint8Array(128);
+for (const ch of "!#$%&'*+-.^_`|~:/[]0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
+  PLAIN_CHARS[ch.charCodeAt(0)] = 1;
+}
+
 /** `value` bare when it is a short plain token or origin, otherwise `quote(value, max)`. */
 export function show(value: string, max = MAX_SHOWN): string {
-  return value.length <= max && PLAIN.test(value) ? value : quote(value, max);
+  if (value.length === 0 || value.length > max) return quote(value, max);
+  for (let i = 0; i < value.length; i++) if (!plainChar(value.charCodeAt(i))) return quote(value, max);
+  return value;
 }
 
 /** True when `quote(value, max)` (and so `show`) shows all of `value`: a fix may then repeat it for copying. */
