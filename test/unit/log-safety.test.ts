@@ -9,8 +9,19 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CorsRefusal } from '../../src/core/index.js';
+import { formatDecision } from '../../src/adapters/debug-log.js';
+import type { CorsDecision, CorsRefusal, RequestFacts } from '../../src/core/index.js';
 import { MAX_SHOWN } from '../../src/core/log-safe.js';
+import {
+  credentialsNotAllowed,
+  headerNotAllowed,
+  methodNotAllowed,
+  originMalformed,
+  originNotAllowed,
+  privateNetworkNotAllowed,
+  requestHeadersMalformed,
+  requestHeadersTooLarge,
+} from '../../src/core/refusal.js';
 import { fields, withoutPrefix } from '../helpers/debug-line.js';
 
 const run = promisify(execFile);
@@ -97,6 +108,58 @@ describe('refusal messages and NODE_DEBUG lines under hostile requests', () => {
   it('every message and debug line is one line with no control or separator character', () => {
     for (const text of [...refusals.map((r) => r.message), ...lines]) {
       expect(text).not.toMatch(/[\p{Cc}\p{Zl}\p{Zp}]/u);
+    }
+  });
+});
+
+describe('the bounds hold for the longest message of each kind', () => {
+  // the worst cases the templates allow: a method of 128 letters is repeated four times (shown whole), a
+  // header name likewise twice, and each Origin or value is as long as the renderer shows
+  const origin = `https://${'\u0085'.repeat(70_000)}`;
+  const letters = 'p'.repeat(MAX_SHOWN);
+  const all: CorsRefusal[] = [
+    originNotAllowed(origin, true),
+    originNotAllowed('o'.repeat(MAX_SHOWN), true),
+    originMalformed(origin, false),
+    methodNotAllowed(letters, origin),
+    methodNotAllowed(`${letters}x`, origin),
+    methodNotAllowed('\u2028'.repeat(5000), origin),
+    headerNotAllowed('h'.repeat(MAX_SHOWN), origin, false),
+    headerNotAllowed('h'.repeat(5000), origin, true),
+    requestHeadersTooLarge('more than 64 names', origin),
+    requestHeadersMalformed('\u0000'.repeat(5000), origin),
+    credentialsNotAllowed(origin),
+    privateNetworkNotAllowed(origin),
+  ];
+
+  it(`every message is at most ${MAX_MESSAGE} characters, one line`, () => {
+    for (const refusal of all) {
+      expect(refusal.message.length).toBeLessThanOrEqual(MAX_MESSAGE);
+      expect(refusal.message).not.toMatch(/[\p{Cc}\p{Zl}\p{Zp}]/u);
+    }
+  });
+
+  it(`every debug line is at most ${MAX_LINE} characters, with every request value at its longest`, () => {
+    const long = '\u2029'.repeat(70_000);
+    for (const refusal of all) {
+      const facts: RequestFacts = {
+        method: 'OPTIONS',
+        origin: refusal.origin,
+        accessControlRequestMethod: long,
+        accessControlRequestHeaders: long,
+      };
+      const decision: CorsDecision = {
+        kind: 'preflight',
+        allowed: false,
+        headers: [],
+        vary: undefined,
+        respond: true,
+        status: 204,
+        refusal,
+      };
+      const line = formatDecision(facts, decision, `/${long}`);
+      expect(line.length).toBeLessThanOrEqual(MAX_LINE);
+      expect(fields(line).map((f) => f.key)).toEqual(['headers', 'origin', 'allowed', 'reason', 'value', 'answered']);
     }
   });
 });
