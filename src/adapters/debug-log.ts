@@ -4,20 +4,19 @@
  * is false and adapters skip the call entirely: the per-request cost is one boolean test.
  *
  *   CORSGATE 4242: preflight PUT /api/items/1 origin=https://app.example.com allowed=false reason=method-not-allowed value=PUT: Method PUT is not allowed …
+ *
+ * Every request value (method, path, headers, origin, value) is rendered by the core's log-safe renderer:
+ * bare only when it is a short plain token or origin, otherwise quoted, escaped and bounded. So the line is
+ * one line, bounded, and its `key=value` fields are exactly the ones written here (a quoted value is one
+ * token; the message after `value=…:` quotes its request values the same way).
  */
 import { debuglog } from 'node:util';
-import type { CorsDecision, RequestFacts } from '../core/index.js';
+import { type CorsDecision, type RequestFacts, showRequestValue as show } from '../core/index.js';
 
 const log = debuglog('corsgate');
 
 /** Read once at start-up: NODE_DEBUG is fixed for the life of the process. */
 export const DEBUG_ENABLED: boolean = log.enabled;
-
-/** A request value for the log: bare when it is a plain token or origin, otherwise JSON-quoted, and bounded. */
-function show(value: string): string {
-  const cut = value.length > 200 ? `${value.slice(0, 200)}…` : value;
-  return /^[\w!#$%&'*+\-.^`|~:/[\]]+$/.test(cut) ? cut : JSON.stringify(cut);
-}
 
 /** Formats the debug line for one decision (exported for tests; `logDecision` is what adapters call). */
 export function formatDecision(facts: RequestFacts, decision: CorsDecision, path?: string): string {

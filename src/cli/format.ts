@@ -1,4 +1,5 @@
 /** Text output of `corsgate check`: each step, the headers seen, each check, and the verdict. */
+import { UNSAFE_IN_TEXT } from '../core/log-safe.js';
 import type { AnyOriginCheck, Check, Report, Step } from './report.js';
 
 export interface Style {
@@ -31,17 +32,17 @@ export function chooseStyle(isTTY: boolean | undefined, env: Readonly<Record<str
 }
 
 /**
- * Text from the server (header values, status text, messages quoting them) with control characters
- * escaped, so a hostile server cannot move the cursor or recolour the terminal.
+ * Text from the server (header values, status text, messages quoting them) with control, format and
+ * separator characters escaped (the set of src/core/log-safe.ts, tab excepted), so a hostile server cannot
+ * move the cursor, recolour the terminal, reorder text with bidi controls or break a line.
  */
 export function safe(text: string): string {
-  let out = '';
-  for (const ch of text) {
+  return text.replace(UNSAFE_IN_TEXT, (ch) => {
+    if (ch === '\t') return ch;
     const c = ch.charCodeAt(0);
-    const control = (c < 0x20 && c !== 0x09) || (c >= 0x7f && c <= 0x9f);
-    out += control ? `\\x${c.toString(16).padStart(2, '0')}` : ch;
-  }
-  return out;
+    if (ch.length === 1 && c <= 0xff) return `\\x${c.toString(16).padStart(2, '0')}`;
+    return Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+  });
 }
 
 /** Response headers shown in the text output (all of them are in --json). */

@@ -4,6 +4,7 @@ export { type ConfigProblem, CorsConfigError, show as showConfigValue } from './
 export { decide } from './decide.js';
 export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
 export type { Header } from './header-names.js';
+export { quote as quoteRequestValue, show as showRequestValue } from './log-safe.js';
 export type {
   CallbackCorsOptions,
   CorsOptions,

@@ -4,6 +4,7 @@
  * decision.
  */
 import { CorsConfigError, show } from './config-error.js';
+import { quote } from './log-safe.js';
 import type { OriginCallbackResult } from './options.js';
 import { allowlistMatches, compileOriginRule, type OriginRule } from './origin-rule.js';
 import type { CorsPolicy } from './policy.js';
@@ -63,7 +64,7 @@ function timeoutMessage(policy: CorsPolicy<never>, origin: string | undefined, i
   const hint = looksLikeAnswer
     ? ` It is declared with two parameters (origin, callback), so only callback answers; the value it returned (${show(ignored)}) was ignored. Call callback(null, answer), or declare it (origin) => answer.`
     : ' Make the callback answer faster or raise originCallbackTimeout.';
-  return `corsgate: the origin callback did not answer within ${policy.originCallbackTimeout} ms for Origin ${JSON.stringify(origin)}; the request was failed, not allowed.${hint}`;
+  return `corsgate: the origin callback did not answer within ${policy.originCallbackTimeout} ms for Origin ${origin === undefined ? 'undefined' : quote(origin)}; the request was failed, not allowed.${hint}`;
 }
 
 function warnLate(policy: CorsPolicy<never>, settled: 'answered' | 'timed out', err: unknown): void {

@@ -2,6 +2,7 @@
  * Why a browser will block a request: a machine-readable kind, the offending value, and a one-line
  * message that says how to fix it. Built only for refused requests; never sent to the client by corsgate.
  */
+import { quote, show, shownWhole } from './log-safe.js';
 import { MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, NORMALIZED_METHODS } from './tokens.js';
 
 export type RefusalKind =
@@ -16,13 +17,19 @@ export type RefusalKind =
 
 export interface CorsRefusal {
   readonly kind: RefusalKind;
-  /** The offending value: the origin, the method, the header name, or a size. */
+  /**
+   * The offending value as received (the origin, the method, the header name), or a size: raw request
+   * input, for programmatic use. Not escaped or bounded; log `message` (or escape it yourself).
+   */
   readonly value: string;
-  /** The request's `Origin`. */
+  /** The request's `Origin`, as received: raw request input, like `value`. */
   readonly origin: string;
   /** True for a preflight (OPTIONS with Access-Control-Request-Method). */
   readonly preflight: boolean;
-  /** One line for a log: what was refused and how to allow it, if it should be. */
+  /**
+   * One line for a log: what was refused and how to allow it, if it should be. Log-safe: every request
+   * value in it is bounded and quoted by log-safe.ts, so it holds no control or line-separator character.
+   */
   readonly message: string;
 }
 
@@ -30,12 +37,15 @@ export function originNotAllowed(origin: string, preflight: boolean): CorsRefusa
   const message =
     origin === 'null'
       ? 'Origin "null" (a sandboxed iframe, or a file: or data: page) is not allowed: any page can send it. Set dangerouslyAllowNullOrigin: true only if you must accept opaque origins.'
-      : `Origin ${origin} is not allowed. If this site should have access, add "${origin}" to the origin option.`;
+      : `Origin ${show(origin)} is not allowed. If this site should have access, add ${quote(origin)} to the origin option.`;
   return { kind: 'origin-not-allowed', value: origin, origin, preflight, message };
 }
 
+/** A malformed origin is never an allowlist entry: shown shorter than other values. */
+export const MAX_SHOWN_MALFORMED = 64;
+
 export function originMalformed(origin: string, preflight: boolean): CorsRefusal {
-  const shown = JSON.stringify(origin.length > 80 ? `${origin.slice(0, 80)}…` : origin);
+  const shown = quote(origin, MAX_SHOWN_MALFORMED);
   return {
     kind: 'origin-malformed',
     value: origin,
@@ -45,23 +55,19 @@ export function originMalformed(origin: string, preflight: boolean): CorsRefusal
   };
 }
 
-/**
- * A request value for a one-line message: quoted when it is not a plain token (so control characters,
- * quotes and spaces cannot forge log lines) and cut to a bounded length.
- */
-export function showValue(value: string, max = 80): string {
-  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
-  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cut) ? cut : JSON.stringify(cut);
-}
+/** A request value for a one-line message: see log-safe.ts (kept under this name for callers). */
+export const showValue: (value: string, max?: number) => string = show;
 
 export function methodNotAllowed(method: string, origin: string): CorsRefusal {
-  const shown = showValue(method);
+  const shown = show(method);
   const upper = method.toUpperCase();
+  // A cut value is not repeated in the fix: it could not be copied, and would only lengthen the line.
+  const whole = shownWhole(method);
   // fetch('…', { method: 'patch' }) sends "patch": only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased.
   const message =
-    upper !== method && !NORMALIZED_METHODS.has(upper) && /^[A-Za-z]+$/.test(method)
-      ? `Method ${shown} is not allowed for ${origin}. fetch() sends "${method}" as written (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT): use method: '${upper}' in the client, or add "${method}" to the methods option (methods are case-sensitive).`
-      : `Method ${shown} is not allowed for ${origin}. If it should be, add ${JSON.stringify(method)} to the methods option (methods are case-sensitive).`;
+    whole && upper !== method && !NORMALIZED_METHODS.has(upper) && /^[A-Za-z]+$/.test(method)
+      ? `Method ${shown} is not allowed for ${show(origin)}. fetch() sends "${method}" as written (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT): use method: '${upper}' in the client, or add "${method}" to the methods option (methods are case-sensitive).`
+      : `Method ${shown} is not allowed for ${show(origin)}. If it should be, add ${whole ? quote(method) : 'it'} to the methods option (methods are case-sensitive).`;
   return { kind: 'method-not-allowed', value: method, origin, preflight: true, message };
 }
 
@@ -69,7 +75,7 @@ export function headerNotAllowed(name: string, origin: string, wildcard: boolean
   const message =
     wildcard && name === 'authorization'
       ? `Request header authorization is not covered by allowedHeaders "*" (the Fetch Standard excludes it). List "Authorization" in allowedHeaders.`
-      : `Request header ${name} is not allowed for ${origin} (the preflight asked for it in Access-Control-Request-Headers). If it should be, add "${name}" to allowedHeaders.`;
+      : `Request header ${show(name)} is not allowed for ${show(origin)} (the preflight asked for it in Access-Control-Request-Headers). If it should be, add ${shownWhole(name) ? quote(name) : 'it'} to allowedHeaders.`;
   return { kind: 'header-not-allowed', value: name, origin, preflight: true, message };
 }
 
@@ -79,7 +85,7 @@ export function requestHeadersTooLarge(size: string, origin: string): CorsRefusa
     value: size,
     origin,
     preflight: true,
-    message: `Access-Control-Request-Headers from ${origin} is too large (${size}; the limit is ${MAX_REQUEST_HEADERS_LENGTH} characters and ${MAX_REQUEST_HEADER_NAMES} names), so the preflight was refused. Send fewer custom request headers.`,
+    message: `Access-Control-Request-Headers from ${show(origin)} is too large (${size}; the limit is ${MAX_REQUEST_HEADERS_LENGTH} characters and ${MAX_REQUEST_HEADER_NAMES} names), so the preflight was refused. Send fewer custom request headers.`,
   };
 }
 
@@ -89,7 +95,7 @@ export function requestHeadersMalformed(name: string, origin: string): CorsRefus
     value: name,
     origin,
     preflight: true,
-    message: `Access-Control-Request-Headers from ${origin} contains ${JSON.stringify(name)}, which is not a header name; no browser sends it, so the preflight was refused.`,
+    message: `Access-Control-Request-Headers from ${show(origin)} contains ${quote(name)}, which is not a header name; no browser sends it, so the preflight was refused.`,
   };
 }
 
@@ -99,7 +105,7 @@ export function credentialsNotAllowed(origin: string): CorsRefusal {
     value: 'cookie',
     origin,
     preflight: false,
-    message: `The request from ${origin} carries cookies (credentials: 'include') but credentials are not enabled, so the browser will block the response. Set credentials: true with specific origins, or send the request without credentials.`,
+    message: `The request from ${show(origin)} carries cookies (credentials: 'include') but credentials are not enabled, so the browser will block the response. Set credentials: true with specific origins, or send the request without credentials.`,
   };
 }
 
@@ -109,6 +115,6 @@ export function privateNetworkNotAllowed(origin: string): CorsRefusal {
     value: 'Access-Control-Request-Private-Network: true',
     origin,
     preflight: true,
-    message: `The preflight from ${origin} asks for Private Network Access (a public page calling a private or local address), which Chromium blocks unless the answer allows it. If this API should be reachable that way, set allowPrivateNetwork: true.`,
+    message: `The preflight from ${show(origin)} asks for Private Network Access (a public page calling a private or local address), which Chromium blocks unless the answer allows it. If this API should be reachable that way, set allowPrivateNetwork: true.`,
   };
 }

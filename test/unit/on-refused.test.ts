@@ -176,7 +176,7 @@ describe('showValue', () => {
     expect(showValue('PATCH')).toBe('PATCH');
     expect(showValue('GE T')).toBe('"GE T"');
     expect(showValue('a\nb')).toBe('"a\\nb"');
-    expect(showValue('x'.repeat(100))).toBe(`"${'x'.repeat(80)}…"`);
+    expect(showValue('x'.repeat(100), 80)).toBe(`"${'x'.repeat(80)}…(100 chars)"`);
   });
 });
 

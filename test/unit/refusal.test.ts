@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   credentialsNotAllowed,
   headerNotAllowed,
+  MAX_SHOWN_MALFORMED,
   methodNotAllowed,
   originMalformed,
   originNotAllowed,
@@ -31,7 +32,7 @@ describe('refusals', () => {
     const refusal = originMalformed(long, false);
     expect(refusal.kind).toBe('origin-malformed');
     expect(refusal.value).toBe(long);
-    expect(refusal.message).toContain(`${long.slice(0, 80)}…`);
+    expect(refusal.message).toContain(`"${long.slice(0, MAX_SHOWN_MALFORMED)}…(${long.length} chars)"`);
     expect(refusal.message).not.toContain(long);
     expect(refusal.message).toContain('scheme://host[:port]');
   });

@@ -1,0 +1,110 @@
+/**
+ * The one renderer of request values (and configured strings) in messages and log lines: bounded, and
+ * quoted with every control and separator character escaped, so a hostile header can neither forge a
+ * log line or a `key=value` field nor flood the log. Called only to build a message or a log line,
+ * never on the path of an allowed request.
+ *
+ * - `show(v)`: bare when `v` is a short plain token or origin (`PUT`, `x-trace`, `https://a.example:8443`),
+ *   otherwise `quote(v)`.
+ * - `quote(v)`: always a double-quoted string, a valid JSON string literal when not cut: `"` `\` and every
+ *   C0, DEL, C1 (U+0085 included), format (bidi overrides, zero-width), separator (U+2028/2029, non-ASCII
+ *   spaces), private-use, unassigned or lone-surrogate character is written `\uXXXX` (`\n` `\r` `\t` for
+ *   those three). A value longer than the bound is cut and ends `…(65536 chars)` inside the quotes, with
+ *   its original length; a `…` in the value itself is written `\u2026`, so the marker cannot be forged.
+ */
+
+/** Default bound: at most this many characters of a value are shown (escapes counted as written). */
+export const MAX_SHOWN = 128;
+
+/**
+ * Characters that never appear unescaped in a quoted value: `"` `\` `…`, and the Unicode categories
+ * Cc (C0, DEL, C1), Cf (format: bidi controls, zero-width), Cs (lone surrogates), Co (private use),
+ * Cn (unassigned), Zl and Zp (U+2028/2029) and Zs other than the ASCII space.
+ */
+export const UNSAFE =
+  /["\\\u2026\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
+
+/** Control, format and separator characters only (not `"`, `\` or `…`): for text that is not quoted. */
+export const UNSAFE_IN_TEXT =
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu;
+
+function hex4(code: number): string {
+  return `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** The escape for one character (a code point: one or two UTF-16 units) matched by `UNSAFE`. */
+function escapeChar(ch: string): string {
+  switch (ch) {
+    case '"':
+      return '\\"';
+    case '\\':
+      return '\\\\';
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    case '\t':
+      return '\\t';
+  }
+  // an astral code point (private use, unassigned) as its surrogate pair, as JSON writes it
+  return ch.length === 2 ? hex4(ch.charCodeAt(0)) + hex4(ch.charCodeAt(1)) : hex4(ch.charCodeAt(0));
+}
+
+/** Printable ASCII other than `"` and `\\`: written as is inside the quotes, without the Unicode test. */
+function plainAscii(code: number): boolean {
+  return code >= 0x20 && code < 0x7f && code !== 0x22 && code !== 0x5c;
+}
+
+/** `value` as a quoted, escaped string of at most `max` characters between the quotes (plus the length note). */
+export function quote(value: string, max = MAX_SHOWN): string {
+  if (value.length <= max && !UNSAFE.test(value)) return `"${value}"`;
+  let out = '';
+  let i = 0;
+  while (i < value.length && out.length < max) {
+    // a run of printable ASCII, copied in one slice
+    let end = i;
+    const room = i + (max - out.length);
+    while (end < value.length && end < room && plainAscii(value.charCodeAt(end))) end++;
+    if (end > i) {
+      out += value.slice(i, end);
+      i = end;
+      continue;
+    }
+    // one code point: a surrogate pair stays whole (never cut in half, never escaped as two lone halves)
+    const code = value.charCodeAt(i);
+    const width = code >= 0xd800 && code <= 0xdbff && i + 1 < value.length && isLow(value.charCodeAt(i + 1)) ? 2 : 1;
+    const ch = value.slice(i, i + width);
+    const piece = UNSAFE.test(ch) ? escapeChar(ch) : ch;
+    if (out.length + piece.length > max) break;
+    out += piece;
+    i += width;
+  }
+  return i < value.length ? `"${out}…(${value.length} chars)"` : `"${out}"`;
+}
+
+function isLow(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** Shown bare: a token character (RFC 9110) or `:` `/` `[` `]`. */
+function plainChar(code: number): boolean {
+  return PLAIN_CHARS[code] === 1;
+}
+
+const PLAIN_CHARS = new Uint8Array(128);
+for (const ch of "!#$%&'*+-.^_`|~:/[]0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
+  PLAIN_CHARS[ch.charCodeAt(0)] = 1;
+}
+
+/** `value` bare when it is a short plain token or origin, otherwise `quote(value, max)`. */
+export function show(value: string, max = MAX_SHOWN): string {
+  if (value.length === 0 || value.length > max) return quote(value, max);
+  for (let i = 0; i < value.length; i++) if (!plainChar(value.charCodeAt(i))) return quote(value, max);
+  return value;
+}
+
+/** True when `quote(value, max)` (and so `show`) shows all of `value`: a fix may then repeat it for copying. */
+export function shownWhole(value: string, max = MAX_SHOWN): boolean {
+  // a value's own `…` is escaped, so only a cut value ends with the length note
+  return !quote(value, max).endsWith(`…(${value.length} chars)"`);
+}
