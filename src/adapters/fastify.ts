@@ -14,12 +14,12 @@
  * (`setErrorHandler`, a 500 by default).
  */
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { decide } from '../core/decide.js';
 import {
   type ConfigProblem,
   CorsConfigError,
   type CorsDecision,
   compile,
-  decide,
   mergeVary,
   showConfigValue,
 } from '../core/index.js';

@@ -124,6 +124,8 @@ function refuse<Req>(
   refusal: CorsRefusal,
   req: Req,
 ): CorsDecision {
+  // Frozen: onRefused receives it, and a refused actual request's decision is shared with later ones.
+  Object.freeze(refusal);
   report(policy, facts, refusal, req);
   const preflight = kind === 'preflight';
   const decision: CorsDecision = {
@@ -171,8 +173,8 @@ function allow<Req>(
 ): CorsDecision {
   if (kind !== 'preflight') {
     let refusal: CorsRefusal | undefined;
-    if (kind === 'actual' && !policy.credentials && facts.hasCookie === true) {
-      refusal = credentialsNotAllowed(facts.origin as string);
+    if (kind === 'actual' && !policy.credentials && facts.hasCookie === true && blocksCredentialedRead(facts)) {
+      refusal = Object.freeze(credentialsNotAllowed(facts.origin as string));
       report(policy, facts, refusal, req);
     }
     const decision: CorsDecision = {
@@ -197,6 +199,7 @@ function allow<Req>(
     else refusal ??= privateNetworkNotAllowed(origin);
   }
   if (refusal !== undefined) {
+    Object.freeze(refusal);
     report(policy, facts, refusal, req);
     return {
       kind,
@@ -219,6 +222,17 @@ function allow<Req>(
   };
   rememberPreflight(policy as CorsPolicy<never>, allowOrigin, facts, decision);
   return decision;
+}
+
+/**
+ * A browser blocks a cookie-carrying response only from script reading it in a CORS fetch (mode `cors`).
+ * A cross-site form post or link (`navigate`), an `<img>` or a `no-cors` fetch carries cookies and is not
+ * blocked, so it is not a refusal. Without `Sec-Fetch-Mode` (Safari before 16.4, older browsers, or not a
+ * browser) the request is taken as CORS: a refusal reported in doubt rather than one missed.
+ */
+function blocksCredentialedRead(facts: RequestFacts): boolean {
+  const mode = facts.secFetchMode;
+  return mode === undefined || mode === 'cors';
 }
 
 /** The method and header checks of a CORS-preflight fetch (Fetch Standard §4.8, steps 7.3–7.7). */

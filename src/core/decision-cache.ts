@@ -76,7 +76,7 @@ interface PreflightMemo {
 export function rememberRefusal(cache: RefusedCache, origin: string, decision: CorsDecision): void {
   const slot = refusedSlot(origin);
   cache.origins[slot] = origin;
-  cache.decisions[slot] = decision;
+  cache.decisions[slot] = freeze(decision);
 }
 
 /** Remembers an allowed preflight answer for the next identical preflight from the same exact origin (one per origin). */

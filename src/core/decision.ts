@@ -17,6 +17,12 @@ export interface RequestFacts {
   readonly hasCookie?: boolean;
   /** `Sec-Fetch-Site`: a same-origin request is not reported as refused. */
   readonly secFetchSite?: string | undefined;
+  /**
+   * `Sec-Fetch-Mode`: a cookie-carrying request is reported as `credentials-not-allowed` only in mode
+   * `cors` (or without the header: an older browser), since a browser blocks only reading a CORS response;
+   * a form post or link (`navigate`), an image or `no-cors` fetch is not blocked. Read only with a cookie.
+   */
+  readonly secFetchMode?: string | undefined;
 }
 
 /**
