@@ -54,12 +54,23 @@ export function passThrough(vary: string | undefined): CorsDecision {
   return { kind: 'not-cors', allowed: true, headers: NO_HEADERS, vary, respond: false, status: 0, refusal: undefined };
 }
 
+/** Decisions shared between requests (made by `freeze`): their public copies can be shared too. */
+const shared = new WeakSet<CorsDecision>();
+
 /**
  * Shared decisions are frozen objects; their `headers` arrays are left unfrozen (they are typed readonly)
- * because reading elements of a frozen array is measurably slower in Node 20's V8, on the hot path.
+ * because reading elements of a frozen array is measurably slower in Node 20's V8, on the hot path. The
+ * adapters never hand a decision to user code; `decide` and `createCorsDecider` hand out frozen copies
+ * (src/core/public-decision.ts).
  */
 export function freeze(decision: CorsDecision): CorsDecision {
+  shared.add(decision);
   return Object.freeze(decision);
+}
+
+/** True for a decision made by `freeze`: the same for every request it answers. */
+export function isShared(decision: CorsDecision): boolean {
+  return shared.has(decision);
 }
 
 export function actualAllowed(
