@@ -13,7 +13,14 @@ import {
   type RequestKind,
   withAllowOrigin,
 } from './decision.js';
-import { cachedRefusal, decideCached, rememberAllowed, rememberPreflight, rememberRefusal } from './decision-cache.js';
+import {
+  cachedRefusal,
+  credentialRefusal,
+  decideCached,
+  rememberAllowed,
+  rememberPreflight,
+  rememberRefusal,
+} from './decision-cache.js';
 import { ALLOW_HEADERS, ALLOW_PRIVATE_NETWORK, type Header } from './header-names.js';
 import { scanOrigin } from './origin.js';
 import { interpretCallbackAnswer, runOriginCallback } from './origin-callback.js';
@@ -176,8 +183,11 @@ function allow<Req>(
   if (kind !== 'preflight') {
     let refusal: CorsRefusal | undefined;
     if (kind === 'actual' && !policy.credentials && facts.hasCookie === true && blocksCredentialedRead(facts)) {
-      refusal = credentialsNotAllowed(facts.origin as string);
-      if (policy.onRefused !== undefined) Object.freeze(refusal);
+      const credentialRefusals = policy.cache.credentialRefusals;
+      refusal =
+        credentialRefusals === undefined
+          ? credentialsNotAllowed(facts.origin as string)
+          : credentialRefusal(credentialRefusals, facts.origin as string);
       report(policy, facts, refusal, req);
     }
     const decision: CorsDecision = {

@@ -129,30 +129,36 @@ describe('createCorsDecider (corsgate/fetch) hands out answers no caller can cha
 });
 
 describe('onRefused receives a frozen refusal', () => {
-  it('a logger that rewrites the refusal changes neither the next report nor the answer', () => {
-    const seen: CorsRefusal[] = [];
-    const warn = vi.fn();
-    const policy = compile(
-      {
-        origin: [A],
-        onRefused: (refusal) => {
-          seen.push({ ...refusal });
-          (refusal as { message: string }).message = 'forged';
-          (refusal as { origin: string }).origin = A;
+  it.each([
+    ['a refused origin', { method: 'GET', origin: EVIL }],
+    ['cookies without credentials', { method: 'GET', origin: A, hasCookie: true }],
+    ['a refused preflight', { method: 'OPTIONS', origin: A, accessControlRequestMethod: 'PURGE' }],
+  ] as [string, RequestFacts][])(
+    '%s: a logger that rewrites the refusal changes neither the next report nor the answer',
+    (_what, facts) => {
+      const seen: CorsRefusal[] = [];
+      const warn = vi.fn();
+      const policy = compile(
+        {
+          origin: [A],
+          onRefused: (refusal) => {
+            seen.push({ ...refusal });
+            (refusal as { message: string }).message = 'forged';
+            (refusal as { origin: string }).origin = 'https://forged.example';
+          },
         },
-      },
-      { warn },
-    );
-    const facts: RequestFacts = { method: 'GET', origin: EVIL };
-    const first = decide(policy, facts, {}) as CorsDecision;
-    const second = decide(policy, facts, {}) as CorsDecision;
-    expect(seen).toHaveLength(2);
-    expect(seen[1]).toEqual(seen[0]);
-    expect(seen[0]?.origin).toBe(EVIL);
-    expect(seen[0]?.message).not.toBe('forged');
-    expect(second).toEqual(first);
-    expect(second.allowed).toBe(false);
-    // the throwing assignment is the app's bug: warned once, the request still answered as refused
-    expect(warn).toHaveBeenCalledTimes(1);
-  });
+        { warn },
+      );
+      const first = decide(policy, facts, {}) as CorsDecision;
+      const second = decide(policy, facts, {}) as CorsDecision;
+      expect(seen).toHaveLength(2);
+      expect(seen[1]).toEqual(seen[0]);
+      expect(seen[0]?.origin).toBe(facts.origin);
+      expect(seen[0]?.message).not.toBe('forged');
+      expect(second).toEqual(first);
+      expect(second.allowed).toBe(false);
+      // the throwing assignment is the app's bug: warned once, the request still answered as refused
+      expect(warn).toHaveBeenCalledTimes(1);
+    },
+  );
 });
