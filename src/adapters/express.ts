@@ -71,7 +71,8 @@ export type ExpressCorsOptionsDelegate = CorsOptionsDelegate<ExpressRequest>;
  */
 export function cors<Req extends CorsRequest = ExpressRequest>(
   options?: CorsOptions<Req> | CorsOptionsDelegate<Req> | null,
-  delegateOptions?: DelegateOptions,
+  // A default value keeps `cors.length` at 1, as the `cors` package's (code that checks the arity still works).
+  delegateOptions: DelegateOptions | undefined = undefined,
 ): CorsMiddleware {
   // `Req` only says what the delegate and `onRefused` receive (as `cors<Request>(...)` does with @types/cors):
   // at run time they get the request the framework passed in, whatever it was declared as.
