@@ -1,4 +1,5 @@
 /** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
+export { closestName as closestOptionName } from './closest-name.js';
 export { type ConfigProblem, CorsConfigError, show as showConfigValue } from './config-error.js';
 export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
 export type { Header } from './header-names.js';

@@ -29,7 +29,8 @@ import {
   PATH,
 } from './apps.js';
 import { type Observed, pick, send } from './client.js';
-import { HONO_DEFAULT_METHODS, type Scenario, type ScenarioRequest } from './scenarios.js';
+import { koaSpellings } from './koa-spellings.js';
+import { HONO_DEFAULT_METHODS, KOA_DEFAULT_METHODS, type Scenario, type ScenarioRequest } from './scenarios.js';
 
 export type { Observed } from './client.js';
 
@@ -46,6 +47,8 @@ export interface Adapter {
   readonly name: string;
   /** The methods allowed when the options name none, when they are the framework's own (default: cors's). */
   readonly defaultMethods?: string;
+  /** False for a scenario the adapter's spelling cannot express (only the native-spelling adapters). */
+  supports?(scenario: Scenario): boolean;
   start(scenario: Scenario): Promise<Target>;
 }
 
@@ -124,8 +127,22 @@ const fastifyAdapter: Adapter = {
   },
 };
 
-function koaAdapter(name: string, Factory: typeof Koa): Adapter {
-  return { name, start: (scenario) => listen(http.createServer(koaApp(Factory, corsKoa, scenario))) };
+/**
+ * corsgate/koa with the table's options (`spelling: 'corsgate'`), or with `@koa/cors`'s spelling of them
+ * (koa-spellings.ts), for the scenarios it can express.
+ */
+function koaAdapter(name: string, Factory: typeof Koa, spelling: 'corsgate' | 'koa' = 'corsgate'): Adapter {
+  return {
+    name,
+    defaultMethods: KOA_DEFAULT_METHODS,
+    supports: (scenario) => spelling === 'corsgate' || koaSpellings[scenario.name] !== undefined,
+    start: (scenario) =>
+      listen(
+        http.createServer(
+          koaApp(Factory, corsKoa, scenario, spelling === 'koa' ? koaSpellings[scenario.name] : undefined),
+        ),
+      ),
+  };
 }
 
 export const adapters: readonly Adapter[] = [
@@ -140,4 +157,6 @@ export const adapters: readonly Adapter[] = [
   fastifyAdapter,
   koaAdapter('Koa 3 (corsgate/koa)', Koa),
   koaAdapter('Koa 2 (corsgate/koa)', Koa2),
+  koaAdapter('Koa 3 (corsgate/koa, @koa/cors options)', Koa, 'koa'),
+  koaAdapter('Koa 2 (corsgate/koa, @koa/cors options)', Koa2, 'koa'),
 ];

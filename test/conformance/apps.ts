@@ -18,8 +18,9 @@ import type corsExpress from '../../src/adapters/express.js';
 import type { default as corsgateFastify, FastifyCorsOptions } from '../../src/adapters/fastify.js';
 import type { withCors } from '../../src/adapters/fetch.js';
 import type { default as corsHono, HonoCorsOptions } from '../../src/adapters/hono.js';
-import type corsKoa from '../../src/adapters/koa.js';
+import type { default as corsKoa, KoaCorsOptions } from '../../src/adapters/koa.js';
 import type { createCorsHandler } from '../../src/adapters/node.js';
+import type { CorsOptions, OriginCallback, OriginCallbackResult } from '../../src/core/index.js';
 import type { Scenario } from './scenarios.js';
 
 export const PATH = '/resource';
@@ -169,7 +170,33 @@ export async function fastifyApp(
   return app;
 }
 
-export function koaApp(Factory: typeof Koa, cors: typeof corsKoa, scenario: Scenario): Listener {
+/**
+ * corsgate/koa reads a one-parameter origin function as `@koa/cors`'s `(ctx) => string`; the table's
+ * cors-style `(origin) => boolean | Promise<boolean>` is given to it in the shape corsgate/koa reads as
+ * cors's, `(origin, callback)`, answering what the function answers.
+ */
+export function koaSpellingOfCorsOptions(options: CorsOptions): CorsOptions {
+  const origin = options.origin;
+  if (typeof origin !== 'function' || origin.length >= 2) return options;
+  const answer = origin as (origin: string | undefined) => ReturnType<OriginCallback>;
+  return {
+    ...options,
+    origin: (requestOrigin, callback) => {
+      Promise.resolve(answer(requestOrigin)).then(
+        (allowed) => callback(null, allowed === undefined ? undefined : (allowed as OriginCallbackResult)),
+        (err: Error) => callback(err),
+      );
+    },
+  };
+}
+
+/** `koaOptions`: the scenario in `@koa/cors`'s spelling (test/conformance/koa-spellings.ts), if given. */
+export function koaApp(
+  Factory: typeof Koa,
+  cors: typeof corsKoa,
+  scenario: Scenario,
+  koaOptions?: KoaCorsOptions,
+): Listener {
   const app = new Factory();
   app.silent = true; // Koa's error handling answers 500 without logging
   const appVary = scenario.appVary;
@@ -179,7 +206,7 @@ export function koaApp(Factory: typeof Koa, cors: typeof corsKoa, scenario: Scen
       return next();
     });
   }
-  app.use(cors(scenario.options));
+  app.use(koaOptions !== undefined ? cors(koaOptions) : cors(koaSpellingOfCorsOptions(scenario.options)));
   app.use((ctx) => {
     if (ctx.path !== PATH) return;
     ctx.set('X-App', ctx.method);

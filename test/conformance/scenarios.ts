@@ -13,6 +13,8 @@ export const OTHER = 'https://evil.example.net';
 export const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 /** An adapter may default to its framework's methods (see `Adapter.defaultMethods`); `hono/cors`'s: */
 export const HONO_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH,QUERY';
+/** `@koa/cors`'s (cors's methods in another order), which corsgate/koa uses too: */
+export const KOA_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';
 
 /** The CORS response headers compared by the table (lower case). Any of them not listed must be absent. */
 export const CORS_HEADERS = [
@@ -475,7 +477,8 @@ export const scenarios: readonly Scenario[] = [
 
 /**
  * The scenario's expectation for an adapter whose default methods (when the options name none) are its
- * framework's own (`HONO_DEFAULT_METHODS` for `corsgate/hono`), or cors's when `defaultMethods` is undefined.
+ * framework's own (`HONO_DEFAULT_METHODS` for `corsgate/hono`, `KOA_DEFAULT_METHODS` for `corsgate/koa`), or
+ * cors's when `defaultMethods` is undefined.
  */
 export function expectedFor(scenario: Scenario, defaultMethods: string | undefined): Scenario['expect'] {
   const methods = scenario.expect.headers['access-control-allow-methods'];

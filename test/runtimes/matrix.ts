@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send } from '../conformance/client.js';
-import { expectedFor, HONO_DEFAULT_METHODS, scenarios } from '../conformance/scenarios.js';
+import { expectedFor, scenarios } from '../conformance/scenarios.js';
 import { type Consumer, prepareConsumer } from './consumer.js';
 import { type Format, type Running, type Runtime, startRuntime } from './runner.js';
-import { ADAPTERS } from './server.js';
+import { ADAPTERS, DEFAULT_METHODS_OF } from './server.js';
 
 /** Prepares the consumer directory once for the file; the returned getter is valid inside tests and hooks. */
 export function useConsumer(): () => Consumer {
@@ -70,7 +70,7 @@ function describeFormat(runtime: Runtime, format: Format, consumer: () => Consum
               reachedApp: observed.reachedApp,
               headers: observed.headers,
               vary: observed.vary,
-            }).toEqual(expectedFor(scenario, id === 'hono' ? HONO_DEFAULT_METHODS : undefined));
+            }).toEqual(expectedFor(scenario, DEFAULT_METHODS_OF[id]));
             expect(observed.repeated).toEqual([]);
             if (scenario.expect.status !== 500) expect(await server().errors()).toBe(errorsBefore);
           });

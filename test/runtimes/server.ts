@@ -33,7 +33,7 @@ import {
   type Listener,
   nodeApp,
 } from '../conformance/apps.js';
-import { type Scenario, scenarios } from '../conformance/scenarios.js';
+import { HONO_DEFAULT_METHODS, KOA_DEFAULT_METHODS, type Scenario, scenarios } from '../conformance/scenarios.js';
 
 /** How the entry file loads each module: `import()` in ESM, `require()` in CommonJS. */
 export interface Loaders {
@@ -69,6 +69,13 @@ export const ADAPTERS = {
   koa2: 'Koa 2 (corsgate/koa)',
 } as const;
 export type AdapterName = keyof typeof ADAPTERS;
+
+/** Adapters whose default methods are their framework's own (see expectedFor in ../conformance/scenarios.ts). */
+export const DEFAULT_METHODS_OF: Partial<Record<AdapterName, string>> = {
+  hono: HONO_DEFAULT_METHODS,
+  koa3: KOA_DEFAULT_METHODS,
+  koa2: KOA_DEFAULT_METHODS,
+};
 
 const builders: Record<AdapterName, Builder> = {
   async express4(load) {

@@ -35,9 +35,9 @@ describe('layering', () => {
     expect(users.map((file) => file.slice(root.length + 1))).toEqual(['core/origin-pattern.ts']);
   });
 
-  it('adapters import the core and the shared translation files, never another adapter', () => {
+  it('adapters import the core, the shared translation files and their own option translation, never another adapter', () => {
     const shared = new Set(['./node-http.js', './fetch-api.js', './debug-log.js']);
-    // A framework's own option translation (fastify-options.ts) is imported by that framework's file only.
+    // A framework's own option translation (fastify-options.ts, koa-options.ts) is imported by that framework's file only.
     const own = (file: string) => `./${file.slice(file.lastIndexOf('/') + 1, -'.ts'.length)}-options.js`;
     const crossing = files('adapters').flatMap((file) =>
       imports(file)

@@ -1,0 +1,311 @@
+/**
+ * `@koa/cors`'s options, translated into corsgate's: names (`allowMethods` → `methods`, ...), value forms
+ * (`maxAge: '600'`, `credentials: (ctx) => boolean`, `origin: (ctx) => string`) and defaults. Translation
+ * only: every CORS rule and start-up check is the core's, run on the translated options, and its messages
+ * are given back with the option names the user wrote.
+ */
+import type { Context } from 'koa';
+import {
+  type CompileContext,
+  type ConfigProblem,
+  CorsConfigError,
+  type CorsOptions,
+  type CorsPolicy,
+  type CorsRefusal,
+  closestOptionName,
+  compile,
+  type NameList,
+  OPTION_NAMES,
+  type OriginCallback,
+  type OriginCallbackResult,
+  type StaticOrigin,
+  showConfigValue as show,
+} from '../core/index.js';
+
+/** What `@koa/cors`'s origin function answers: the `Access-Control-Allow-Origin` value; a falsy value declines. */
+export type KoaOriginAnswer = string | undefined | null | false;
+
+/** `@koa/cors`'s origin function: called with Koa's `ctx`, answers with the `Access-Control-Allow-Origin` value. */
+export type KoaOriginFunction = (ctx: Context) => KoaOriginAnswer | PromiseLike<KoaOriginAnswer>;
+
+/** `@koa/cors`'s credentials function: decides per request whether credentials are allowed. */
+export type KoaCredentialsFunction = (ctx: Context) => boolean | PromiseLike<boolean>;
+
+/**
+ * The options of `corsgate/koa`: `@koa/cors`'s names and forms, and corsgate's own. In TypeScript an origin
+ * function is `@koa/cors`'s `(ctx) => string`; a `cors`-style `(origin, callback)` function is accepted too
+ * (see the second overload of `cors`).
+ */
+export interface KoaCorsOptions extends Omit<CorsOptions<Context>, 'origin' | 'credentials' | 'maxAge'> {
+  /**
+   * `'*'` (default): any origin. A string: that origin only. A function `(ctx) => string | Promise<string>`
+   * (`@koa/cors`'s form): answers with the allowed origin, i.e. `ctx.get('Origin')` to allow the request's
+   * origin, `'*'` for any, or a falsy value to decline. corsgate's forms (`true`, `false`, RegExp, arrays,
+   * patterns) also work.
+   */
+  origin?: StaticOrigin | KoaOriginFunction;
+  /** `Access-Control-Allow-Credentials`; a function of `ctx` (sync or async) decides per request. */
+  credentials?: boolean | KoaCredentialsFunction;
+  /** Seconds a browser may cache a preflight answer; a numeric string is read as a number. */
+  maxAge?: number | string;
+  /** `@koa/cors`'s name for `methods`. Default `GET,HEAD,PUT,POST,DELETE,PATCH`. */
+  allowMethods?: NameList;
+  /** `@koa/cors`'s name for `allowedHeaders`. Default (or empty): reflect the requested headers. */
+  allowHeaders?: NameList;
+  /** `@koa/cors`'s name for `exposedHeaders`. */
+  exposeHeaders?: NameList;
+  /** `@koa/cors`'s name for `allowPrivateNetwork`. */
+  privateNetworkAccess?: boolean;
+  /** Keep the CORS headers on error responses (in `err.headers`). Default `true`. */
+  keepHeadersOnError?: boolean;
+  /** Also send `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`. */
+  secureContext?: boolean;
+}
+
+/** `@koa/cors`'s default `allowMethods` (the same methods as `cors`'s default, in another order). */
+export const KOA_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';
+
+/** `@koa/cors`'s names for corsgate options. */
+const RENAMED = {
+  allowMethods: 'methods',
+  allowHeaders: 'allowedHeaders',
+  exposeHeaders: 'exposedHeaders',
+  privateNetworkAccess: 'allowPrivateNetwork',
+} as const satisfies Record<string, keyof CorsOptions>;
+type RenamedName = keyof typeof RENAMED;
+
+/** `@koa/cors` options with no corsgate counterpart; the Koa adapter handles them itself. */
+const KOA_ONLY = ['keepHeadersOnError', 'secureContext'] as const;
+
+/** Every name the Koa adapter accepts. */
+const KOA_NAMES: readonly string[] = [...Object.keys(RENAMED), ...KOA_ONLY];
+
+/** What the Koa middleware runs on: the compiled policies and the Koa-only settings. */
+export interface KoaPlan {
+  /** The policy (without credentials, when `credentials` is a function). */
+  readonly policy: CorsPolicy<Context>;
+  /** With `credentials` a function: the policy used when it answers `true`. */
+  readonly credentialed: CorsPolicy<Context> | undefined;
+  readonly credentials: KoaCredentialsFunction | undefined;
+  readonly keepHeadersOnError: boolean;
+  readonly secureContext: boolean;
+}
+
+/**
+ * Validates and compiles `corsgate/koa`'s options. Throws one `CorsConfigError` with every problem, named
+ * as the user wrote the options. `contextOf` gives the Koa context of the request being decided (an origin
+ * function in `@koa/cors`'s form receives it).
+ */
+export function compileKoaOptions(
+  options: KoaCorsOptions | CorsOptions<Context> | null | undefined,
+  context: CompileContext,
+  contextOf: () => Context | undefined,
+): KoaPlan {
+  if (options === null || options === undefined || typeof options !== 'object' || Array.isArray(options)) {
+    // Not an object: the core's message says what to pass.
+    const policy = compile(options as CorsOptions<Context> | null | undefined, context);
+    return { policy, credentialed: undefined, credentials: undefined, keepHeadersOnError: true, secureContext: false };
+  }
+  const given = options as Record<string, unknown>;
+  const problems: ConfigProblem[] = [];
+  const translated: Record<string, unknown> = {};
+  /** corsgate's name → the name the user wrote, for messages. */
+  const written = new Map<string, string>();
+
+  for (const name of Object.keys(given)) {
+    const value = given[name];
+    if (Object.hasOwn(RENAMED, name)) {
+      const target = RENAMED[name as RenamedName];
+      if (given[target] !== undefined) {
+        problems.push({
+          option: name,
+          value: show(value),
+          problem: `both ${name} (the @koa/cors name) and ${target} (the cors name) are set.`,
+          fix: `keep only ${name}.`,
+        });
+        continue;
+      }
+      written.set(target, name);
+      translated[target] = translateRenamed(name as RenamedName, value);
+    } else if ((KOA_ONLY as readonly string[]).includes(name)) {
+      if (value !== undefined && typeof value !== 'boolean') {
+        problems.push({
+          option: name,
+          value: show(value),
+          problem: 'it must be true or false.',
+          fix: `write ${name}: ${['false', 'no', 'off', '0', 0].includes(value as string) ? 'false' : 'true'} (a boolean).`,
+        });
+      }
+    } else if (name === 'headers' && given.allowHeaders !== undefined) {
+      problems.push({
+        option: name,
+        value: show(value),
+        problem: 'both allowHeaders (the @koa/cors name) and headers (a cors alias) are set.',
+        fix: 'keep only allowHeaders.',
+      });
+    } else if (name === 'maxAge' && typeof value === 'string') {
+      if (/^[0-9]+$/.test(value)) translated.maxAge = Number(value);
+      else {
+        problems.push({
+          option: 'maxAge',
+          value: show(value),
+          problem: 'it must be a whole number of seconds, 0 or more (a number or a string of digits).',
+          fix: 'write e.g. maxAge: 600 (ten minutes; Chromium caps it at 7200).',
+        });
+      }
+    } else if (name === 'origin' && typeof value === 'function' && value.length < 2) {
+      // @koa/cors's form. A two-parameter function is cors's (origin, callback) and goes to the core as is.
+      translated.origin = koaOriginCallback(value as KoaOriginFunction, contextOf, context);
+    } else if (name === 'credentials' && typeof value === 'function') {
+      // compiled twice below, once for each answer
+    } else if ((OPTION_NAMES as readonly string[]).includes(name)) {
+      translated[name] = value;
+    } else {
+      const guess = closestOptionName(name, [...KOA_NAMES, ...OPTION_NAMES]);
+      problems.push({
+        option: name,
+        value: show(value),
+        problem: 'corsgate/koa has no option of that name, so it would be ignored.',
+        fix:
+          guess !== undefined
+            ? `did you mean \`${guess}\`?`
+            : `use one of: ${[...KOA_NAMES, ...OPTION_NAMES].join(', ')}.`,
+      });
+    }
+  }
+  // @koa/cors's default, whichever names the options use: switching changes nothing a browser sees.
+  if (!('methods' in translated) && given.methods === undefined) translated.methods = KOA_DEFAULT_METHODS;
+
+  const onRefused = translated.onRefused;
+  if (written.size > 0 && typeof onRefused === 'function') {
+    // Refusal messages name the option to change: in the user's spelling, as start-up errors do.
+    translated.onRefused = (refusal: CorsRefusal, ctx: Context) =>
+      (onRefused as NonNullable<KoaCorsOptions['onRefused']>)(
+        { ...refusal, message: renameAll(refusal.message, written) },
+        ctx,
+      );
+  }
+
+  const credentials =
+    typeof given.credentials === 'function' ? (given.credentials as KoaCredentialsFunction) : undefined;
+  const policy = compileCollecting(credentials === undefined ? translated : { ...translated, credentials: false });
+  const credentialed = credentials === undefined ? undefined : compileCollecting({ ...translated, credentials: true });
+  if (problems.length > 0) throw new CorsConfigError(problems);
+  return {
+    policy: policy as CorsPolicy<Context>,
+    credentialed,
+    credentials,
+    keepHeadersOnError: given.keepHeadersOnError !== false,
+    secureContext: given.secureContext === true,
+  };
+
+  function compileCollecting(opts: Record<string, unknown>): CorsPolicy<Context> | undefined {
+    try {
+      return compile(opts as CorsOptions<Context>, context);
+    } catch (err) {
+      if (!(err instanceof CorsConfigError)) throw err;
+      for (const problem of err.problems) {
+        const renamed = renameProblem(problem, written, credentials !== undefined);
+        if (!problems.some((p) => sameProblem(p, renamed))) problems.push(renamed);
+      }
+      return undefined;
+    }
+  }
+}
+
+/** `@koa/cors` reads an empty or missing list in its own way: these keep its meaning. */
+function translateRenamed(name: RenamedName, value: unknown): unknown {
+  const empty = !value || (Array.isArray(value) && value.length === 0);
+  switch (name) {
+    case 'allowMethods':
+      // A present but empty value (`allowMethods: process.env.METHODS`, unset) sends no Allow-Methods in @koa/cors.
+      return empty ? '' : value;
+    case 'allowHeaders':
+      // An empty allowHeaders reflects the requested headers in @koa/cors.
+      return empty ? undefined : value;
+    case 'exposeHeaders':
+      return empty ? undefined : value;
+    case 'privateNetworkAccess':
+      return value;
+  }
+}
+
+/**
+ * `@koa/cors`'s `(ctx) => string` as a corsgate origin callback. It is declared with two parameters, so the
+ * core reads it as node-style (only `callback` answers). The core calls it synchronously inside `decide`,
+ * where `contextOf()` is the Koa context of the request being decided (see koa.ts).
+ */
+function koaOriginCallback(
+  fn: KoaOriginFunction,
+  contextOf: () => Context | undefined,
+  context: CompileContext,
+): OriginCallback {
+  return (origin, callback) => {
+    const ctx = contextOf();
+    if (ctx === undefined) throw new Error('corsgate/koa: the origin function was called outside a request.');
+    const answer = (value: unknown): void => callback(null, readKoaAnswer(value, origin, context));
+    const fail = (err: unknown): void =>
+      callback(err instanceof Error ? err : new Error(`origin function failed: ${String(err)}`));
+    let returned: ReturnType<KoaOriginFunction>;
+    try {
+      returned = fn(ctx);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    if (typeof (returned as { then?: unknown } | null)?.then === 'function') {
+      (returned as PromiseLike<KoaOriginAnswer>).then(answer, fail);
+    } else answer(returned);
+  };
+}
+
+/**
+ * An `Access-Control-Allow-Origin` value as a corsgate answer. A browser accepts only the request's own
+ * origin or `*`, so any other string is a refusal, never read as an allowlist or a pattern (which could
+ * allow more than `@koa/cors` would).
+ */
+function readKoaAnswer(value: unknown, origin: string | undefined, context: CompileContext): OriginCallbackResult {
+  if (!value) return false;
+  if (value === '*') return '*';
+  if (typeof value === 'string') return value === origin;
+  (context.warn ?? console.warn)(
+    `corsgate/koa: the origin function answered ${typeof value === 'object' ? 'an object' : String(value)}; the request was refused. A one-parameter origin function is @koa/cors's (ctx) => string: return ctx.get('Origin') to allow the request's origin, '*' for any, or '' to decline. For cors's form, declare (origin, callback) and call callback(null, true).`,
+  );
+  return false;
+}
+
+/** A core problem with the option names the user wrote (`allowMethods` for `methods`, ...). */
+function renameProblem(
+  problem: ConfigProblem,
+  written: ReadonlyMap<string, string>,
+  credentialsFunction: boolean,
+): ConfigProblem {
+  let { option, value } = problem;
+  for (const [core, user] of written) if (option === core) option = user;
+  // What cors would do is what @koa/cors would do (an unset origin, say: both answer `*` to every website).
+  const text = renameAll(problem.problem, written).replace(/\bcors would\b/g, '@koa/cors would');
+  const fix = renameAll(problem.fix, written);
+  if (credentialsFunction && option === 'credentials') {
+    value = value.replace(/^true\b/, 'a function (when it answers true)');
+  }
+  return { option, value, problem: text, fix };
+}
+
+function renameAll(text: string, written: ReadonlyMap<string, string>): string {
+  let renamed = text;
+  for (const [core, user] of written) renamed = renameIn(renamed, core, user);
+  return renamed;
+}
+
+/**
+ * Replaces an option name in a message: camel-case names wherever they stand, `methods` (also an English
+ * word) only where it names the option (`methods:`, "the methods option").
+ */
+function renameIn(text: string, core: string, user: string): string {
+  if (core === 'methods') return text.replace(/\bmethods(?=:| option)/g, user);
+  return text.replace(new RegExp(`\\b${core}\\b`, 'g'), user);
+}
+
+function sameProblem(a: ConfigProblem, b: ConfigProblem): boolean {
+  return a.option === b.option && a.value === b.value && a.problem === b.problem;
+}
