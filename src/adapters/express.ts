@@ -11,15 +11,22 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 // biome-ignore lint/suspicious/noTsIgnore: @ts-expect-error would fail where @types/express is installed.
 // @ts-ignore -- optional: @types/express may be absent
 import type { Request as MaybeExpressRequest } from 'express';
+import { show } from '../core/config-error.js';
 import {
   type CorsOptions as CoreCorsOptions,
   type CorsOptionsDelegate as CoreCorsOptionsDelegate,
+  CorsConfigError,
   type CorsDecision,
   type CorsPolicy,
   compile,
 } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
-import { callUserFunction, DELEGATE_TIMEOUT, delegateTimeoutMessage } from '../core/user-function.js';
+import {
+  callUserFunction,
+  compileDelegateOptions,
+  type DelegateOptions,
+  delegateTimeoutMessage,
+} from '../core/user-function.js';
 import { decideNode, nodeCompileContext, writeDecision } from './node-http.js';
 
 /**
@@ -51,20 +58,31 @@ export type CorsOptions<Req = ExpressRequest> = CoreCorsOptions<Req>;
  */
 export type CorsOptionsDelegate<Req extends CorsRequest = ExpressRequest> = CoreCorsOptionsDelegate<Req>;
 
+export type { DelegateOptions };
+
 export type ExpressCorsOptions = CorsOptions<ExpressRequest>;
 export type ExpressCorsOptionsDelegate = CorsOptionsDelegate<ExpressRequest>;
 
 /**
  * Creates the middleware. Options are validated now: a dangerous or malformed configuration throws a
  * `CorsConfigError` at start-up. With a delegate, options are validated when first seen (and kept per
- * options contents); an invalid one fails that request through `next(err)`.
+ * options contents); an invalid one fails that request through `next(err)`. A delegate that does not
+ * answer within `delegateOptions.delegateTimeout` (default 10 s) fails its request through `next(err)`.
  */
 export function cors<Req extends CorsRequest = ExpressRequest>(
   options?: CorsOptions<Req> | CorsOptionsDelegate<Req> | null,
+  // A default value keeps `cors.length` at 1, as the `cors` package's (code that checks the arity still works).
+  delegateOptions: DelegateOptions | undefined = undefined,
 ): CorsMiddleware {
   // `Req` only says what the delegate and `onRefused` receive (as `cors<Request>(...)` does with @types/cors):
   // at run time they get the request the framework passed in, whatever it was declared as.
-  if (typeof options === 'function') return delegatingMiddleware(options as unknown as ExpressCorsOptionsDelegate);
+  if (typeof options === 'function') {
+    return delegatingMiddleware(
+      options as unknown as ExpressCorsOptionsDelegate,
+      compileDelegateOptions(delegateOptions),
+    );
+  }
+  if (delegateOptions !== undefined) throw delegateOptionsWithoutDelegate(delegateOptions);
   const policy = compile(options as ExpressCorsOptions | null | undefined, nodeCompileContext);
   return function corsgate(req, res, next) {
     run(policy, req, res, next);
@@ -100,7 +118,19 @@ function finish(res: ServerResponse, decision: CorsDecision, next: NextFunction)
   if (!answered) next();
 }
 
-function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddleware {
+/** `cors(options, { delegateTimeout })`: a second argument is read only with an options delegate. */
+function delegateOptionsWithoutDelegate(delegateOptions: unknown): CorsConfigError {
+  return new CorsConfigError([
+    {
+      option: 'delegateTimeout',
+      value: show(delegateOptions),
+      problem: 'the second argument of cors() is read only when the first is an options delegate (req, callback).',
+      fix: 'leave it out; to limit an origin callback, write originCallbackTimeout in the options.',
+    },
+  ]);
+}
+
+function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate, timeLimit: number): CorsMiddleware {
   const policyFor = createPolicyCache<ExpressRequest>(nodeCompileContext);
 
   return function corsgateDelegate(req, res, next) {
@@ -109,7 +139,7 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
     let timer: ReturnType<typeof setTimeout> | undefined;
     const withOptions = (err: unknown, options?: ExpressCorsOptions | null): void => {
       if (called) {
-        warnLateDelegate(delegate, err, timedOut);
+        warnLateDelegate(delegate, err, timedOut, timeLimit);
         return;
       }
       called = true;
@@ -140,11 +170,11 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
       withOptions(err ?? new Error('corsgate: the options delegate threw'));
     }
     // Not answered yet: a request must not hang forever on a delegate that never calls back.
-    if (!called) {
+    if (!called && timeLimit !== Number.POSITIVE_INFINITY) {
       timer = setTimeout(() => {
-        withOptions(new Error(delegateTimeoutMessage(ignored)));
+        withOptions(new Error(delegateTimeoutMessage(ignored, timeLimit)));
         timedOut = true;
-      }, DELEGATE_TIMEOUT);
+      }, timeLimit);
     }
   };
 }
@@ -152,14 +182,14 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate): CorsMiddlew
 const lateDelegates = new WeakSet<object>();
 
 /** A delegate that answered twice, or failed after answering: the first answer stood (warned once per delegate). */
-function warnLateDelegate(delegate: object, err: unknown, timedOut: boolean): void {
+function warnLateDelegate(delegate: object, err: unknown, timedOut: boolean, timeLimit: number): void {
   if (lateDelegates.has(delegate)) return;
   lateDelegates.add(delegate);
   const what =
     err !== null && err !== undefined
       ? `failed (${err instanceof Error ? err.message : String(err)}) after it had answered`
       : timedOut
-        ? `answered after ${DELEGATE_TIMEOUT} ms (the request had already failed)`
+        ? `answered after ${timeLimit} ms (the request had already failed)`
         : 'answered more than once';
   nodeCompileContext.warn?.(
     `corsgate: the options delegate ${what}; only the first answer counted. Call the callback exactly once per request.`,

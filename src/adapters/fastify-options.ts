@@ -16,6 +16,8 @@ import {
   type OriginCallbackResult,
   showConfigValue as show,
 } from '../core/index.js';
+import { readTimeLimit } from '../core/time-limit.js';
+import { DELEGATE_TIMEOUT } from '../core/user-function.js';
 
 /** The Fastify hooks `@fastify/cors` can run in (option `hook`). */
 export const FASTIFY_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization'] as const;
@@ -49,6 +51,8 @@ export interface FastifyCorsOptions extends Omit<CorsOptions<FastifyRequest>, 'o
   hook?: FastifyCorsHook;
   /** Options per request: `(request, callback)` or `(request) => options | Promise<options>`. */
   delegator?: FastifyCorsOptionsDelegate;
+  /** Milliseconds a `delegator` may take to answer before its request fails: 1 to 2^31-1, or `Infinity`. Default 10000. */
+  delegateTimeout?: number;
   /** `Cache-Control` of preflight answers: a number of seconds (`max-age=N`) or the header value. */
   cacheControl?: number | string;
   /** `false`: preflights are not answered (they get the headers of an actual request and go to your routes). */
@@ -62,7 +66,10 @@ export interface FastifyCorsOptions extends Omit<CorsOptions<FastifyRequest>, 'o
 }
 
 /** Route-level options (`config: { cors }`): merged over the plugin's, or `false` for no CORS on the route. */
-export type FastifyRouteCorsOptions = Omit<FastifyCorsOptions, 'hook' | 'delegator' | 'hideOptionsRoute' | 'logLevel'>;
+export type FastifyRouteCorsOptions = Omit<
+  FastifyCorsOptions,
+  'hook' | 'delegator' | 'delegateTimeout' | 'hideOptionsRoute' | 'logLevel'
+>;
 
 export type FastifyCorsOptionsDelegate = (
   request: FastifyRequest,
@@ -74,6 +81,7 @@ export type FastifyCorsOptionsDelegate = (
 export const FASTIFY_OPTION_NAMES = [
   'hook',
   'delegator',
+  'delegateTimeout',
   'cacheControl',
   'preflight',
   'strictPreflight',
@@ -158,6 +166,16 @@ export function registrationProblems(options: FastifyCorsOptions): ConfigProblem
       problem: 'it must be a function (request, callback) or (request) => options | Promise<options>.',
       fix: 'pass a function, e.g. delegator: (request, callback) => callback(null, { origin: ["https://app.example.com"] }).',
     });
+  }
+  if (options.delegateTimeout !== undefined && delegator === undefined) {
+    problems.push({
+      option: 'delegateTimeout',
+      value: show(options.delegateTimeout),
+      problem: 'it limits a delegator, and there is none.',
+      fix: 'leave it out; to limit an origin function, write originCallbackTimeout.',
+    });
+  } else {
+    readTimeLimit('delegateTimeout', options.delegateTimeout, DELEGATE_TIMEOUT, problems);
   }
   readFlag(options, 'hideOptionsRoute', true, problems);
   return problems;

@@ -14,12 +14,12 @@
  * (`setErrorHandler`, a 500 by default).
  */
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { decide } from '../core/decide.js';
 import {
   type ConfigProblem,
   CorsConfigError,
   type CorsDecision,
   compile,
-  decide,
   mergeVary,
   showConfigValue,
 } from '../core/index.js';
@@ -64,6 +64,7 @@ type Apply = (request: FastifyRequest, reply: FastifyReply, next: Next) => void;
 /** Options the registration reads, not the per-request CORS handling (with a delegator, the only ones read). */
 const REGISTRATION_NAMES: ReadonlySet<string> = new Set([
   'delegator',
+  'delegateTimeout',
   'hook',
   'hideOptionsRoute',
   'logLevel',
@@ -141,6 +142,8 @@ function corsgatePlugin(
     return compiled;
   };
 
+  // Checked by registrationProblems: a number from 1 to 2^31-1, or Infinity.
+  const delegateTimeLimit = options.delegateTimeout ?? DELEGATE_TIMEOUT;
   /** Requests whose preflight the hook let through (`preflightContinue`): the `OPTIONS *` route answers them. */
   const continued = new WeakSet<FastifyRequest>();
   let apply: Apply;
@@ -151,20 +154,26 @@ function corsgatePlugin(
         next();
         return;
       }
-      runDelegate(delegate, fastify, request, (err, delegated) => {
-        if (err !== undefined) {
-          next(err);
-          return;
-        }
-        let compiled: FastifyPolicy;
-        try {
-          compiled = compileFastifyOptions({ ...delegated, ...routeCors }, context);
-        } catch (compileError) {
-          next(compileError as Error);
-          return;
-        }
-        run(compiled, true, request, reply, next, continued);
-      });
+      runDelegate(
+        delegate,
+        fastify,
+        request,
+        (err, delegated) => {
+          if (err !== undefined) {
+            next(err);
+            return;
+          }
+          let compiled: FastifyPolicy;
+          try {
+            compiled = compileFastifyOptions({ ...delegated, ...routeCors }, context);
+          } catch (compileError) {
+            next(compileError as Error);
+            return;
+          }
+          run(compiled, true, request, reply, next, continued);
+        },
+        delegateTimeLimit,
+      );
     };
   } else {
     const compiledBase = base as FastifyPolicy;
@@ -223,6 +232,7 @@ function runDelegate(
   fastify: FastifyInstance,
   request: FastifyRequest,
   answer: (err: Error | undefined, options: FastifyCorsOptions) => void,
+  timeLimit: number,
 ): void {
   let settled = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -255,12 +265,9 @@ function runDelegate(
     settle(null, returned as FastifyCorsOptions | undefined);
   }
   // Not answered yet: a request must not hang forever on a delegator that never calls back (as Express's delegate).
-  if (!settled) {
+  if (!settled && timeLimit !== Number.POSITIVE_INFINITY) {
     const ignored = nodeStyle ? returned : undefined;
-    timer = setTimeout(
-      () => settle(new Error(delegateTimeoutMessage(ignored).replace('options delegate', 'delegator'))),
-      DELEGATE_TIMEOUT,
-    );
+    timer = setTimeout(() => settle(new Error(delegateTimeoutMessage(ignored, timeLimit, 'delegator'))), timeLimit);
   }
 }
 

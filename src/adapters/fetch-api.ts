@@ -17,6 +17,7 @@ export function readRequestFacts(request: Request, forRefusals = true): RequestF
   const headers = request.headers;
   const method = request.method;
   const options = method === 'OPTIONS';
+  const hasCookie = forRefusals && headers.has('cookie');
   return {
     method,
     origin: headers.get('origin') ?? undefined,
@@ -25,8 +26,9 @@ export function readRequestFacts(request: Request, forRefusals = true): RequestF
     accessControlRequestPrivateNetwork: options
       ? (headers.get('access-control-request-private-network') ?? undefined)
       : undefined,
-    hasCookie: forRefusals && headers.has('cookie'),
+    hasCookie,
     secFetchSite: forRefusals ? (headers.get('sec-fetch-site') ?? undefined) : undefined,
+    secFetchMode: hasCookie ? (headers.get('sec-fetch-mode') ?? undefined) : undefined,
   };
 }
 

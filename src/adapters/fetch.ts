@@ -3,15 +3,17 @@
  * (Bun, Deno, Cloudflare-style workers, Next.js route handlers, `@hono/node-server`).
  * Translation only: every CORS rule lives in `src/core/`.
  */
+
+import { decide } from '../core/decide.js';
 import {
   type CallbackCorsOptions,
   type CorsDecision,
   type CorsOptions,
   compile,
-  decide,
   decidesAsynchronously,
   type StaticCorsOptions,
 } from '../core/index.js';
+import { snapshot } from '../core/public-decision.js';
 import {
   applyDecision,
   fetchCompileContext,
@@ -102,11 +104,11 @@ export function createCorsDecider<R extends Request = Request>(
   const policy = compile(options, fetchCompileContext);
   if (decidesAsynchronously(policy)) {
     return async function decideAsync(request: R): Promise<CorsDecision> {
-      return decide(policy, readRequestFacts(request), request);
+      return snapshot(await decide(policy, readRequestFacts(request), request));
     };
   }
   return function decideSync(request: R): CorsDecision {
-    return decide(policy, readRequestFacts(request), request) as CorsDecision;
+    return snapshot(decide(policy, readRequestFacts(request), request) as CorsDecision);
   };
 }
 

@@ -6,12 +6,12 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
+import { decide } from '../core/decide.js';
 import {
   type CompileContext,
   type CorsDecision,
   type CorsPolicy,
   compile,
-  decide,
   mergeVary,
   type RequestFacts,
 } from '../core/index.js';

@@ -20,6 +20,7 @@ export function readFacts(req: IncomingMessage): RequestFacts {
     accessControlRequestPrivateNetwork: h['access-control-request-private-network'] as string | undefined,
     hasCookie: h.cookie !== undefined,
     secFetchSite: h['sec-fetch-site'] as string | undefined,
+    secFetchMode: h['sec-fetch-mode'] as string | undefined,
   };
 }
 

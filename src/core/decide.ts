@@ -13,7 +13,14 @@ import {
   type RequestKind,
   withAllowOrigin,
 } from './decision.js';
-import { cachedRefusal, decideCached, rememberAllowed, rememberPreflight, rememberRefusal } from './decision-cache.js';
+import {
+  cachedRefusal,
+  credentialRefusal,
+  decideCached,
+  rememberAllowed,
+  rememberPreflight,
+  rememberRefusal,
+} from './decision-cache.js';
 import { ALLOW_HEADERS, ALLOW_PRIVATE_NETWORK, type Header } from './header-names.js';
 import { scanOrigin } from './origin.js';
 import { interpretCallbackAnswer, runOriginCallback } from './origin-callback.js';
@@ -124,6 +131,11 @@ function refuse<Req>(
   refusal: CorsRefusal,
   req: Req,
 ): CorsDecision {
+  const refused = policy.cache.refused;
+  const shared = kind === 'actual' && refused !== undefined && facts.origin !== undefined;
+  // Frozen when user code receives it (onRefused) or later requests share it (the refused cache); not
+  // otherwise, as Object.freeze costs about 100 ns in Node 20.
+  if (shared || policy.onRefused !== undefined) Object.freeze(refusal);
   report(policy, facts, refusal, req);
   const preflight = kind === 'preflight';
   const decision: CorsDecision = {
@@ -135,9 +147,8 @@ function refuse<Req>(
     status: preflight ? policy.preflightStatus : 0,
     refusal,
   };
-  const refused = policy.cache.refused;
-  if (kind === 'actual' && refused !== undefined && facts.origin !== undefined) {
-    rememberRefusal(refused, facts.origin, decision);
+  if (shared) {
+    rememberRefusal(refused, facts.origin as string, decision);
   }
   return decision;
 }
@@ -171,8 +182,12 @@ function allow<Req>(
 ): CorsDecision {
   if (kind !== 'preflight') {
     let refusal: CorsRefusal | undefined;
-    if (kind === 'actual' && !policy.credentials && facts.hasCookie === true) {
-      refusal = credentialsNotAllowed(facts.origin as string);
+    if (kind === 'actual' && !policy.credentials && facts.hasCookie === true && blocksCredentialedRead(facts)) {
+      const credentialRefusals = policy.cache.credentialRefusals;
+      refusal =
+        credentialRefusals === undefined
+          ? credentialsNotAllowed(facts.origin as string)
+          : credentialRefusal(credentialRefusals, facts.origin as string);
       report(policy, facts, refusal, req);
     }
     const decision: CorsDecision = {
@@ -197,6 +212,7 @@ function allow<Req>(
     else refusal ??= privateNetworkNotAllowed(origin);
   }
   if (refusal !== undefined) {
+    if (policy.onRefused !== undefined) Object.freeze(refusal);
     report(policy, facts, refusal, req);
     return {
       kind,
@@ -219,6 +235,17 @@ function allow<Req>(
   };
   rememberPreflight(policy as CorsPolicy<never>, allowOrigin, facts, decision);
   return decision;
+}
+
+/**
+ * A browser blocks a cookie-carrying response only from script reading it in a CORS fetch (mode `cors`).
+ * A cross-site form post or link (`navigate`), an `<img>` or a `no-cors` fetch carries cookies and is not
+ * blocked, so it is not a refusal. Without `Sec-Fetch-Mode` (Safari before 16.4, older browsers, or not a
+ * browser) the request is taken as CORS: a refusal reported in doubt rather than one missed.
+ */
+function blocksCredentialedRead(facts: RequestFacts): boolean {
+  const mode = facts.secFetchMode;
+  return mode === undefined || mode === 'cors';
 }
 
 /** The method and header checks of a CORS-preflight fetch (Fetch Standard §4.8, steps 7.3–7.7). */

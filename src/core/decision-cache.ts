@@ -8,6 +8,7 @@ import { type ContentKey, createContentKey } from './content-key.js';
 import { actualAllowed, type CorsDecision, freeze, passThrough, type RequestFacts } from './decision.js';
 import type { OriginRule } from './origin-rule.js';
 import type { CorsPolicy } from './policy.js';
+import { type CorsRefusal, credentialsNotAllowed } from './refusal.js';
 
 /**
  * The decisions that do not depend on anything but the policy and the origin, built once and shared,
@@ -41,6 +42,28 @@ export interface DecisionCache {
    */
   readonly callbackAnswers: Map<string, OriginRule> | undefined;
   readonly answerKey: ContentKey | undefined;
+  /**
+   * Recent `credentials-not-allowed` refusals (they depend only on the origin), frozen and shared, so that
+   * a cookie-carrying request does not build and freeze a new one each time. Same slots as `refused`;
+   * undefined with `credentials: true` or CORS off.
+   */
+  readonly credentialRefusals: CredentialRefusals | undefined;
+}
+
+/** A direct-mapped cache of `credentials-not-allowed` refusals, by origin. */
+export interface CredentialRefusals {
+  readonly origins: (string | undefined)[];
+  readonly refusals: (CorsRefusal | undefined)[];
+}
+
+/** The frozen `credentials-not-allowed` refusal for `origin`: the one kept for it, or a new one, kept. */
+export function credentialRefusal(cache: CredentialRefusals, origin: string): CorsRefusal {
+  const slot = refusedSlot(origin);
+  if (cache.origins[slot] === origin) return cache.refusals[slot] as CorsRefusal;
+  const refusal = Object.freeze(credentialsNotAllowed(origin));
+  cache.origins[slot] = origin;
+  cache.refusals[slot] = refusal;
+  return refusal;
 }
 
 /** Slots of the refused-origin cache (a power of two). */
@@ -76,7 +99,7 @@ interface PreflightMemo {
 export function rememberRefusal(cache: RefusedCache, origin: string, decision: CorsDecision): void {
   const slot = refusedSlot(origin);
   cache.origins[slot] = origin;
-  cache.decisions[slot] = decision;
+  cache.decisions[slot] = freeze(decision);
 }
 
 /** Remembers an allowed preflight answer for the next identical preflight from the same exact origin (one per origin). */
@@ -129,6 +152,7 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
       refused: undefined,
       callbackAnswers: undefined,
       answerKey: undefined,
+      credentialRefusals: undefined,
     };
   }
   const anyOrigin = rule.kind === 'any' ? freeze(actualAllowed(policy, 'actual', '*')) : undefined;
@@ -158,6 +182,12 @@ export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): De
     refused,
     callbackAnswers: callback ? new Map<string, OriginRule>() : undefined,
     answerKey: callback ? createContentKey() : undefined,
+    credentialRefusals: policy.credentials
+      ? undefined
+      : {
+          origins: new Array(MAX_REFUSED_CACHED).fill(undefined),
+          refusals: new Array(MAX_REFUSED_CACHED).fill(undefined),
+        },
   };
 }
 

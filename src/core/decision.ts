@@ -17,6 +17,12 @@ export interface RequestFacts {
   readonly hasCookie?: boolean;
   /** `Sec-Fetch-Site`: a same-origin request is not reported as refused. */
   readonly secFetchSite?: string | undefined;
+  /**
+   * `Sec-Fetch-Mode`: a cookie-carrying request is reported as `credentials-not-allowed` only in mode
+   * `cors` (or without the header: an older browser), since a browser blocks only reading a CORS response;
+   * a form post or link (`navigate`), an image or `no-cors` fetch is not blocked. Read only with a cookie.
+   */
+  readonly secFetchMode?: string | undefined;
 }
 
 /**
@@ -48,12 +54,23 @@ export function passThrough(vary: string | undefined): CorsDecision {
   return { kind: 'not-cors', allowed: true, headers: NO_HEADERS, vary, respond: false, status: 0, refusal: undefined };
 }
 
+/** Decisions shared between requests (made by `freeze`): their public copies can be shared too. */
+const shared = new WeakSet<CorsDecision>();
+
 /**
  * Shared decisions are frozen objects; their `headers` arrays are left unfrozen (they are typed readonly)
- * because reading elements of a frozen array is measurably slower in Node 20's V8, on the hot path.
+ * because reading elements of a frozen array is measurably slower in Node 20's V8, on the hot path. The
+ * adapters never hand a decision to user code; `decide` and `createCorsDecider` hand out frozen copies
+ * (src/core/public-decision.ts).
  */
 export function freeze(decision: CorsDecision): CorsDecision {
+  shared.add(decision);
   return Object.freeze(decision);
+}
+
+/** True for a decision made by `freeze`: the same for every request it answers. */
+export function isShared(decision: CorsDecision): boolean {
+  return shared.has(decision);
 }
 
 export function actualAllowed(

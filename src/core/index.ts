@@ -1,7 +1,6 @@
 /** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
 export { closestName as closestOptionName } from './closest-name.js';
 export { type ConfigProblem, CorsConfigError, show as showConfigValue } from './config-error.js';
-export { decide } from './decide.js';
 export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
 export type { Header } from './header-names.js';
 export { quote as quoteRequestValue, show as showRequestValue } from './log-safe.js';
@@ -19,5 +18,6 @@ export { OPTION_NAMES } from './options.js';
 export { isSerializedOrigin } from './origin.js';
 export { CorsOriginTimeoutError } from './origin-callback.js';
 export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS, decidesAsynchronously } from './policy.js';
+export { decide } from './public-decision.js';
 export type { CorsRefusal, RefusalKind } from './refusal.js';
 export { mergeVary } from './vary.js';

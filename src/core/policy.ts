@@ -19,6 +19,7 @@ import { type CorsOptions, OPTION_NAMES } from './options.js';
 import { compileOriginRule, type OriginCompileContext, type OriginRule } from './origin-rule.js';
 import { type ReadOptions, readOptions } from './read-options.js';
 import type { CorsRefusal } from './refusal.js';
+import { readTimeLimit } from './time-limit.js';
 import { isToken, NORMALIZED_METHODS, splitNameList } from './tokens.js';
 
 export interface CompileContext {
@@ -405,15 +406,5 @@ function compileStatus(value: unknown, problems: ConfigProblem[]): number {
 }
 
 function compileTimeout(value: unknown, problems: ConfigProblem[]): number {
-  if (value === undefined) return DEFAULT_ORIGIN_CALLBACK_TIMEOUT;
-  if (typeof value === 'number' && value > 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY)) {
-    return value;
-  }
-  problems.push({
-    option: 'originCallbackTimeout',
-    value: show(value),
-    problem: 'it must be a positive whole number of milliseconds (or Infinity to wait forever).',
-    fix: `write e.g. originCallbackTimeout: ${DEFAULT_ORIGIN_CALLBACK_TIMEOUT}.`,
-  });
-  return DEFAULT_ORIGIN_CALLBACK_TIMEOUT;
+  return readTimeLimit('originCallbackTimeout', value, DEFAULT_ORIGIN_CALLBACK_TIMEOUT, problems);
 }

@@ -14,6 +14,8 @@
  * `function () { return impl.apply(this, arguments) }`. Answering is the caller's `callback`, which must
  * keep only its first call.
  */
+import { type ConfigProblem, CorsConfigError, show } from './config-error.js';
+import { readTimeLimit } from './time-limit.js';
 
 /** True when the function answers only through its callback: declared with two or more parameters. */
 export function answersByCallback(fn: { readonly length: number }): boolean {
@@ -64,17 +66,64 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** Milliseconds an options delegate may take to answer before its request fails (it has no option of its own). */
+/** Milliseconds an options delegate may take to answer before its request fails, unless `delegateTimeout` says otherwise. */
 export const DELEGATE_TIMEOUT = 10_000;
 
+/** Options of the options delegate itself (not the CORS options it answers): `cors(delegate, { delegateTimeout })`. */
+export interface DelegateOptions {
+  /**
+   * Milliseconds the delegate may take to answer before its request fails (never allowed): 1 to 2^31-1,
+   * or `Infinity` for no limit. Default 10000.
+   */
+  delegateTimeout?: number;
+}
+
+const DELEGATE_OPTION_NAMES: ReadonlySet<string> = new Set(['delegateTimeout']);
+
 /**
- * Why an options delegate's request failed: it never answered within `DELEGATE_TIMEOUT`. When a
+ * The delegate's time limit from `cors(delegate, delegateOptions)`'s second argument. Throws a
+ * `CorsConfigError` (at start-up) for anything but `undefined` or `{ delegateTimeout?: 1..2^31-1 | Infinity }`.
+ */
+export function compileDelegateOptions(options: unknown): number {
+  if (options === undefined) return DELEGATE_TIMEOUT;
+  const problems: ConfigProblem[] = [];
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    problems.push({
+      option: 'delegate options',
+      value: show(options),
+      problem: 'the second argument of cors(delegate, ...) must be an object.',
+      fix: 'write e.g. cors(delegate, { delegateTimeout: 5000 }), or leave it out (10 s).',
+    });
+    throw new CorsConfigError(problems);
+  }
+  for (const name of Object.keys(options)) {
+    if (DELEGATE_OPTION_NAMES.has(name)) continue;
+    problems.push({
+      option: name,
+      value: show((options as Record<string, unknown>)[name]),
+      problem:
+        'the second argument of cors(delegate, ...) takes only delegateTimeout; CORS options come from the delegate.',
+      fix: `return ${name} from the delegate, or write delegateTimeout.`,
+    });
+  }
+  const limit = readTimeLimit(
+    'delegateTimeout',
+    (options as DelegateOptions).delegateTimeout,
+    DELEGATE_TIMEOUT,
+    problems,
+  );
+  if (problems.length > 0) throw new CorsConfigError(problems);
+  return limit;
+}
+
+/**
+ * Why an options delegate's request failed: it never answered within `limit` ms. When a
  * node-style delegate returned an object (most likely the options, returned instead of passed to
  * callback), says so.
  */
-export function delegateTimeoutMessage(ignored: unknown): string {
+export function delegateTimeoutMessage(ignored: unknown, limit: number, name = 'options delegate'): string {
   const returnedOptions = typeof ignored === 'object' && ignored !== null && !isThenable(ignored);
-  return `corsgate: the options delegate did not answer within ${DELEGATE_TIMEOUT} ms; the request was failed, not allowed.${
+  return `corsgate: the ${name} did not answer within ${limit} ms; the request was failed, not allowed.${
     returnedOptions
       ? ' It is declared with two parameters (req, callback), so only callback answers; the object it returned was ignored. Call callback(null, options), or declare it (req) => options.'
       : ' Call callback(null, options) once per request.'

@@ -396,6 +396,69 @@ describe('corsgate/fastify: @fastify/cors options', () => {
     }
   });
 
+  it('delegateTimeout: 50 fails a delegator that never answers after 50 ms; Infinity waits for a late answer', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      app = Fastify();
+      await app.register(corsgate, { delegator: () => new Promise<never>(() => {}), delegateTimeout: 50 });
+      app.get('/items', async () => []);
+      await app.ready();
+      const pending = app.inject({ url: '/items', headers: { origin: ORIGIN } });
+      let done = false;
+      void pending.then(() => {
+        done = true;
+      });
+      await vi.advanceTimersByTimeAsync(49);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const response = await pending;
+      expect(response.statusCode).toBe(500);
+      expect(response.json().message).toMatch(/the delegator did not answer within 50 ms/);
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+
+      const slow = Fastify();
+      let answer: ((options: { origin: string[] }) => void) | undefined;
+      await slow.register(corsgate, {
+        delegator: () =>
+          new Promise((resolve) => {
+            answer = resolve;
+          }),
+        delegateTimeout: Number.POSITIVE_INFINITY,
+      });
+      slow.get('/items', async () => []);
+      await slow.ready();
+      const late = slow.inject({ url: '/items', headers: { origin: ORIGIN } });
+      await vi.advanceTimersByTimeAsync(3_600_000);
+      answer?.({ origin: [ORIGIN] });
+      const lateResponse = await late;
+      expect(lateResponse.statusCode).toBe(200);
+      expect(lateResponse.headers['access-control-allow-origin']).toBe(ORIGIN);
+      await slow.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it.each([
+    ['2^31', 2 ** 31],
+    ['1e21', 1e21],
+    ['0', 0],
+    ['-1', -1],
+    ['"100"', '100'],
+  ])('delegateTimeout %s is a CorsConfigError at registration, with the range', async (_what, delegateTimeout) => {
+    app = Fastify();
+    await expect(
+      app.register(corsgate, { delegator: () => ({ origin: [ORIGIN] }), delegateTimeout } as never).ready(),
+    ).rejects.toThrow(/delegateTimeout.*from 1 to 2147483647/);
+  });
+
+  it('delegateTimeout without a delegator is a CorsConfigError (it would be ignored)', async () => {
+    app = Fastify();
+    await expect(app.register(corsgate, { origin: [ORIGIN], delegateTimeout: 50 }).ready()).rejects.toThrow(
+      /delegateTimeout.*it limits a delegator, and there is none/,
+    );
+  });
+
   it('fails a request whose delegator answers a dangerous configuration, with the CorsConfigError', async () => {
     app = Fastify();
     await app.register(corsgate, { delegator: async () => ({ origin: '*', credentials: true }) });

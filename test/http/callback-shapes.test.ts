@@ -287,6 +287,59 @@ describe('an options delegate that never calls back', () => {
     }
   });
 
+  it('cors(delegate, { delegateTimeout: 50 }): a delegate that never answers fails after 50 ms, not before', () => {
+    vi.useFakeTimers();
+    const { next, res } = call(cors(() => undefined, { delegateTimeout: 50 }));
+    vi.advanceTimersByTime(49);
+    expect(next).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(next).toHaveBeenCalledTimes(1);
+    expect((next.mock.calls[0] as [Error])[0].message).toContain('did not answer within 50 ms');
+    expect(res.setHeader).not.toHaveBeenCalled();
+  });
+
+  it('delegateTimeout: 2^31-1 waits (no 1 ms overflow); Infinity sets no timer and a late answer still counts', () => {
+    vi.useFakeTimers();
+    const longest = call(cors(() => undefined, { delegateTimeout: 2 ** 31 - 1 }));
+    vi.advanceTimersByTime(60_000);
+    expect(longest.next).not.toHaveBeenCalled();
+    let answer: ((err: null, options: CorsOptions) => void) | undefined;
+    const { next, res } = call(
+      cors(
+        (_req, cb) => {
+          answer = cb;
+        },
+        { delegateTimeout: Number.POSITIVE_INFINITY },
+      ),
+    );
+    vi.advanceTimersByTime(3_600_000);
+    expect(next).not.toHaveBeenCalled();
+    answer?.(null, { origin: [A] });
+    expect(next).toHaveBeenCalledWith();
+    expect(res.setHeader).toHaveBeenCalledWith('Access-Control-Allow-Origin', A);
+  });
+
+  it.each([
+    ['2^31', { delegateTimeout: 2 ** 31 }, /from 1 to 2147483647/],
+    ['MAX_SAFE_INTEGER', { delegateTimeout: Number.MAX_SAFE_INTEGER }, /delegateTimeout: Infinity/],
+    ['0', { delegateTimeout: 0 }, /from 1 to 2147483647/],
+    ['NaN', { delegateTimeout: Number.NaN }, /from 1 to 2147483647/],
+    ['a string', { delegateTimeout: '5000' }, /write delegateTimeout: 5000 \(a number, not a string\)/],
+    ['a CORS option', { origin: A }, /return origin from the delegate/],
+    ['not an object', 5000, /must be an object/],
+  ])('cors(delegate, %s) is a CorsConfigError at start-up', (_what, delegateOptions, message) => {
+    expect(() => cors((_req, cb) => cb(null, {}), delegateOptions as never)).toThrow(message);
+    expect(() => cors((_req, cb) => cb(null, {}), delegateOptions as never)).toThrow(
+      expect.objectContaining({ name: 'CorsConfigError' }),
+    );
+  });
+
+  it('cors(options, { delegateTimeout }) without a delegate is a CorsConfigError (it would be ignored)', () => {
+    expect(() => cors({ origin: A }, { delegateTimeout: 50 })).toThrow(
+      /read only when the first is an options delegate/,
+    );
+  });
+
   it('a delegate that answers in time sets no timer after answering synchronously', () => {
     vi.useFakeTimers();
     const { next } = call(cors((_req, cb) => cb(null, { origin: [A] })));

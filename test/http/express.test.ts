@@ -310,6 +310,29 @@ describe.each(frameworks)('$name', ({ express, everyPath }) => {
     }
   });
 
+  it('time limits mean what they say: 2^31-1 ms waits for a slow callback; a silent delegate fails at delegateTimeout', async () => {
+    const port = await start((app) => {
+      app.get(
+        '/slow',
+        cors({ origin: (o, cb) => setTimeout(() => cb(null, o === A), 20), originCallbackTimeout: 2 ** 31 - 1 }),
+        ok,
+      );
+      app.get(
+        '/silent-delegate',
+        cors(() => undefined, { delegateTimeout: 30 }),
+        ok,
+      );
+    });
+    const slow = await send(port, { path: '/slow', headers: { Origin: A } });
+    expect(slow.status).toBe(200);
+    expect(corsHeaders(slow)).toEqual({ 'access-control-allow-origin': A });
+    const silent = await send(port, { path: '/silent-delegate', headers: { Origin: A } });
+    expect(silent.status).toBe(500);
+    expect(JSON.parse(silent.body).message).toContain('the options delegate did not answer within 30 ms');
+    expect(corsHeaders(silent)).toEqual({});
+    expect(silent.body).not.toContain('handled');
+  });
+
   it('an origin callback that allows or refuses', async () => {
     const port = await start((app) => {
       app.use(cors({ origin: (origin, cb) => cb(null, origin === A) }));

@@ -338,6 +338,39 @@ describe('exposedHeaders, credentials, maxAge, status, private network', () => {
     expect(d({ origin: [A] }, get(undefined, { hasCookie: true })).allowed).toBe(true);
   });
 
+  it('cookies a browser does not block are not a refusal: Sec-Fetch-Mode navigate (a form post), no-cors, websocket', () => {
+    const onRefused = vi.fn();
+    const options = { origin: [A], onRefused };
+    for (const secFetchMode of ['navigate', 'no-cors', 'websocket', 'same-origin']) {
+      const formPost = d(options, {
+        method: 'POST',
+        origin: A,
+        hasCookie: true,
+        secFetchMode,
+        secFetchSite: 'cross-site',
+      });
+      expect(formPost.allowed, secFetchMode).toBe(true);
+      expect(formPost.refusal, secFetchMode).toBeUndefined();
+      // the headers are those of any allowed request from that origin: only the report differs
+      expect(formPost.headers).toEqual(d(options, get(A)).headers);
+    }
+    // any origin (the default '*'): a cross-site form post with cookies is not reported either
+    expect(d({ onRefused }, { method: 'POST', origin: B, hasCookie: true, secFetchMode: 'navigate' }).allowed).toBe(
+      true,
+    );
+    expect(onRefused).not.toHaveBeenCalled();
+  });
+
+  it('cookies in mode cors, or without Sec-Fetch-Mode (an older browser), are still credentials-not-allowed', () => {
+    const onRefused = vi.fn();
+    const options = { origin: [A], onRefused };
+    expect(d(options, get(A, { hasCookie: true, secFetchMode: 'cors' })).refusal?.kind).toBe('credentials-not-allowed');
+    expect(d(options, get(A, { hasCookie: true })).refusal?.kind).toBe('credentials-not-allowed');
+    expect(onRefused).toHaveBeenCalledTimes(2);
+    // a refused origin stays refused whatever the mode
+    expect(d(options, get(B, { hasCookie: true, secFetchMode: 'navigate' })).refusal?.kind).toBe('origin-not-allowed');
+  });
+
   it('maxAge, including 0, is emitted on preflights only', () => {
     expect(header(d({ maxAge: 600 }, preflight(A)), 'Access-Control-Max-Age')).toBe('600');
     expect(header(d({ maxAge: 0 }, preflight(A)), 'Access-Control-Max-Age')).toBe('0');

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type CorsOptions, type CorsRefusal, compile, decide, type RequestFacts } from '../../src/core/index.js';
 import { showValue } from '../../src/core/refusal.js';
 import cors from '../../src/index.js';
+import { send } from '../helpers/server.js';
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example.net';
@@ -165,6 +166,42 @@ describe('onRefused: every refusal kind', () => {
         all.push(`${name}: ${value}`);
       });
       expect(all.join('\n')).not.toMatch(/access-control-allow-origin|not allowed/i);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('credentials-not-allowed only where a browser blocks: Sec-Fetch-Mode', () => {
+  it('a cross-site form post with cookies (navigate) is not reported; a CORS fetch with cookies is (Express, a real server)', async () => {
+    const seen: string[] = [];
+    const middleware = cors({ origin: [APP], onRefused: (r) => seen.push(`${r.kind} ${r.origin}`) });
+    const server = http.createServer((req, res) => middleware(req, res, () => res.end('app')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    // node:http, not fetch(): Node's fetch sends its own Sec-Fetch-Mode (cors), as a browser's would.
+    const post = (mode: string | undefined) =>
+      send(port, {
+        method: 'POST',
+        path: '/login',
+        headers: {
+          Origin: APP,
+          Cookie: 'sid=1',
+          'Sec-Fetch-Site': 'cross-site',
+          'Content-Type': 'application/x-www-form-urlencoded',
+          ...(mode === undefined ? {} : { 'Sec-Fetch-Mode': mode }),
+        },
+      });
+    try {
+      for (const mode of ['navigate', 'no-cors']) {
+        const response = await post(mode);
+        expect(response.body).toBe('app');
+        expect(response.headers['access-control-allow-origin']).toBe(APP);
+      }
+      expect(seen).toEqual([]);
+      await post('cors');
+      await post(undefined);
+      expect(seen).toEqual([`credentials-not-allowed ${APP}`, `credentials-not-allowed ${APP}`]);
     } finally {
       server.close();
     }

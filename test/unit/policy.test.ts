@@ -353,3 +353,45 @@ describe('the compiled policy', () => {
     expect(new CorsConfigError([]).option).toBe('');
   });
 });
+
+describe('originCallbackTimeout: 1 ms up to 2^31-1 ms, or Infinity; anything else fails at start-up with the range', () => {
+  const callback = (_origin: string | undefined, cb: (err: null, allow: boolean) => void) => cb(null, true);
+
+  it.each([
+    ['2^31 (Node would fire it after 1 ms)', 2 ** 31],
+    ['2^32', 2 ** 32],
+    ['Number.MAX_SAFE_INTEGER', Number.MAX_SAFE_INTEGER],
+    ['1e21', 1e21],
+    ['0', 0],
+    ['-1', -1],
+    ['-Infinity', Number.NEGATIVE_INFINITY],
+    ['NaN', Number.NaN],
+    ['1.5', 1.5],
+    ['"5000" (a string)', '5000'],
+    ['null', null],
+    ['true', true],
+  ])('%s is a CorsConfigError stating the range and the fix', (_what, value) => {
+    const err = configError({ origin: callback, originCallbackTimeout: value });
+    expect(err.option).toBe('originCallbackTimeout');
+    expect(err.problems).toHaveLength(1);
+    expect(err.message).toContain('from 1 to 2147483647');
+    expect(err.message).toContain('Infinity');
+    expect(err.message).toMatch(/Fix: write (e\.g\. )?originCallbackTimeout: (\d+|Infinity)/);
+  });
+
+  it('a number too large is told to use Infinity for no limit, or the largest value', () => {
+    const err = configError({ origin: callback, originCallbackTimeout: 2 ** 31 });
+    expect(err.problems[0]?.fix).toContain('originCallbackTimeout: Infinity');
+    expect(err.problems[0]?.fix).toContain('2147483647');
+  });
+
+  it('a number in a string gets that number as the fix', () => {
+    expect(configError({ origin: callback, originCallbackTimeout: '5000' }).problems[0]?.fix).toContain(
+      'originCallbackTimeout: 5000',
+    );
+  });
+
+  it.each([1, 50, 10_000, 2 ** 31 - 1, Number.POSITIVE_INFINITY])('%d is accepted as is', (value) => {
+    expect(compile({ origin: callback, originCallbackTimeout: value }).originCallbackTimeout).toBe(value);
+  });
+});
