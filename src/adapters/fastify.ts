@@ -14,7 +14,7 @@
  * (`setErrorHandler`, a 500 by default).
  */
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
-import { decide } from '../core/decide.js';
+import { decideRequest } from '../core/decide.js';
 import {
   type ConfigProblem,
   CorsConfigError,
@@ -24,8 +24,8 @@ import {
   showConfigValue,
 } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
+import type { RequestReader } from '../core/request.js';
 import { DELEGATE_TIMEOUT, delegateTimeoutMessage } from '../core/user-function.js';
-import { DEBUG_ENABLED } from './debug-log.js';
 import {
   compileFastifyOptions,
   type FastifyCompileContext,
@@ -36,7 +36,7 @@ import {
   fastifyCoreContext,
   registrationProblems,
 } from './fastify-options.js';
-import { decideNode, logNodeDecision, mergedVary, nodeCompileContext, readFacts } from './node-http.js';
+import { type HeaderSink, nodeCompileContext, nodeReader, writeHeaders } from './node-http.js';
 
 export type {
   FastifyCorsHook,
@@ -281,10 +281,7 @@ function run(
 ): void {
   let pending: CorsDecision | Promise<CorsDecision>;
   try {
-    pending = compiled.preflight
-      ? decideNode(compiled.policy, request.raw, request)
-      : // `preflight: false`: no request is a preflight; an OPTIONS one gets the headers of an actual request.
-        decide(compiled.policy, { ...readFacts(request.raw), accessControlRequestMethod: undefined }, request);
+    pending = decideRequest(compiled.policy, compiled.preflight ? nodeReader : noPreflightReader, request.raw, request);
   } catch (err) {
     next(err as Error);
     return;
@@ -308,15 +305,9 @@ function finish(
   next: Next,
   continued: WeakSet<FastifyRequest>,
 ): void {
-  if (DEBUG_ENABLED) logNodeDecision(request.raw, decision);
-  const headers = decision.headers;
-  for (let i = 0; i < headers.length; i++) {
-    const header = headers[i] as CorsDecision['headers'][number];
-    reply.header(header[0], header[1]);
-  }
   // Options that change per request (a delegator) make every answer depend on the request, as @fastify/cors says.
   const vary = dynamic ? (decision.vary === undefined ? 'Origin' : mergeVary('Origin', decision.vary)) : decision.vary;
-  if (vary !== undefined) reply.header('vary', mergedVary(reply.getHeader('vary'), vary));
+  writeHeaders(replySink(reply, request), decision, vary);
   if (request.raw.method === 'OPTIONS' && compiled.preflight && compiled.policy.origin.kind !== 'disabled') {
     if (decision.kind === 'preflight') {
       if (compiled.cacheControl !== undefined) reply.header('cache-control', compiled.cacheControl);
@@ -332,6 +323,21 @@ function finish(
     }
   }
   next();
+}
+
+/** `preflight: false`: no request is a preflight; an OPTIONS one gets the headers of an actual request. */
+const noPreflightReader: RequestReader<FastifyRequest['raw']> = {
+  method: nodeReader.method,
+  header: (req, name) => (name === 'access-control-request-method' ? undefined : nodeReader.header(req, name)),
+};
+
+/** Fastify's reply as the node-style header writer's sink (its own `header()`, so hooks and `onSend` see them). */
+function replySink(reply: FastifyReply, request: FastifyRequest): HeaderSink {
+  return {
+    setHeader: (name, value) => reply.header(name, value),
+    getHeader: (name) => reply.getHeader(name),
+    req: request.raw,
+  };
 }
 
 /** An origin function's refusal turns CORS off for the request in @fastify/cors: no strictPreflight check then. */

@@ -3,36 +3,41 @@
  * facts, write a decision's headers, build a preflight answer. No Node imports: it runs on Bun, Deno,
  * workers and Node alike. Shared by `corsgate/fetch` and `corsgate/hono`.
  */
-import type { CompileContext, CorsDecision, RequestFacts } from '../core/index.js';
+import type { CompileContext, CorsDecision } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
+import type { RequestReader } from '../core/request.js';
+import { onceEach } from '../core/warn-once.js';
 
 /**
- * The request facts, read once from `request.headers` (the core may consult a fact more than once). Reading a
- * header is the adapter's main cost on an allowed request, so only what can matter is read: the
- * `Access-Control-Request-*` headers only for `OPTIONS` (any other method is never a preflight), and `Cookie`
- * and `Sec-Fetch-Site`, which only decide whether a refusal is reported (never a header), only when
- * `forRefusals` (the policy has `onRefused`, or the caller returns the decision itself).
+ * A Fetch `Request` as the core reads it. Reading a header is the adapter's main cost on an allowed
+ * request, and the core asks only for what can matter (src/core/request.ts).
  */
-export function readRequestFacts(request: Request, forRefusals = true): RequestFacts {
-  const headers = request.headers;
-  const method = request.method;
-  const options = method === 'OPTIONS';
-  const hasCookie = forRefusals && headers.has('cookie');
-  return {
-    method,
-    origin: headers.get('origin') ?? undefined,
-    accessControlRequestMethod: options ? (headers.get('access-control-request-method') ?? undefined) : undefined,
-    accessControlRequestHeaders: options ? (headers.get('access-control-request-headers') ?? undefined) : undefined,
-    accessControlRequestPrivateNetwork: options
-      ? (headers.get('access-control-request-private-network') ?? undefined)
-      : undefined,
-    hasCookie,
-    secFetchSite: forRefusals ? (headers.get('sec-fetch-site') ?? undefined) : undefined,
-    secFetchMode: hasCookie ? (headers.get('sec-fetch-mode') ?? undefined) : undefined,
-  };
+export const fetchReader: RequestReader<Request> = {
+  method: (request) => request.method,
+  header: (request, name) => request.headers.get(name) ?? undefined,
+};
+
+/**
+ * The same, when nothing but the headers leaves the adapter (`withCors` without `onRefused`): `Cookie` and
+ * `Sec-Fetch-*`, which only decide whether a refusal is reported (never a header), are not read.
+ */
+export const fetchReaderWithoutRefusals: RequestReader<Request> = {
+  method: (request) => request.method,
+  header(request, name) {
+    if (name === 'cookie' || name === 'sec-fetch-site' || name === 'sec-fetch-mode') return undefined;
+    return request.headers.get(name) ?? undefined;
+  },
+};
+
+/** The reader for a policy: refusal facts only when they are reported (`onRefused`) or returned. */
+export function fetchReaderFor(forRefusals: boolean): RequestReader<Request> {
+  return forRefusals ? fetchReader : fetchReaderWithoutRefusals;
 }
 
-/** Sets the decision's headers and appends its `Vary` names to the existing `Vary`. Throws a TypeError on immutable headers. */
+/**
+ * The one header writer of the Fetch adapters: sets the decision's headers and appends its `Vary` names
+ * to the existing `Vary`. Throws a TypeError on immutable headers.
+ */
 export function writeDecisionHeaders(headers: Headers, decision: CorsDecision): void {
   const list = decision.headers;
   for (let i = 0; i < list.length; i++) {
@@ -80,8 +85,6 @@ export function internalErrorResponse(): Response {
   });
 }
 
-const warned = new Set<string>();
-
 interface MaybeProcess {
   readonly process?: { readonly env?: Record<string, string | undefined> };
 }
@@ -94,9 +97,5 @@ export const fetchCompileContext: CompileContext = {
   get production(): boolean {
     return (globalThis as MaybeProcess).process?.env?.NODE_ENV === 'production';
   },
-  warn(message: string): void {
-    if (warned.has(message)) return;
-    warned.add(message);
-    console.warn(message);
-  },
+  warn: onceEach((message) => console.warn(message)),
 };

@@ -4,7 +4,7 @@
  * Translation only: every CORS rule lives in `src/core/`.
  */
 
-import { decide } from '../core/decide.js';
+import { decideRequest } from '../core/decide.js';
 import {
   type CallbackCorsOptions,
   type CorsDecision,
@@ -17,9 +17,10 @@ import { snapshot } from '../core/public-decision.js';
 import {
   applyDecision,
   fetchCompileContext,
+  fetchReader,
+  fetchReaderFor,
   internalErrorResponse,
   preflightResponse,
-  readRequestFacts,
 } from './fetch-api.js';
 
 export { applyDecision, preflightResponse } from './fetch-api.js';
@@ -53,7 +54,7 @@ export function withCors<R extends Request, Args extends unknown[]>(
 ): FetchHandler<R, Args> {
   const policy = compile(options, fetchCompileContext);
   const onError = hooks?.onError ?? logAndFail;
-  const forRefusals = policy.onRefused !== undefined; // only headers leave withCors, not the decision
+  const reader = fetchReaderFor(policy.onRefused !== undefined); // only headers leave withCors, not the decision
   const respond = (decision: CorsDecision, request: R, args: Args): Response | Promise<Response> => {
     if (decision.respond) return preflightResponse(decision);
     const response = handler(request, ...args);
@@ -63,7 +64,7 @@ export function withCors<R extends Request, Args extends unknown[]>(
   return function corsgate(request: R, ...args: Args): Response | Promise<Response> {
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
-      decision = decide(policy, readRequestFacts(request, forRefusals), request);
+      decision = decideRequest(policy, reader, request, request);
     } catch (err) {
       return onError(err, request);
     }
@@ -104,11 +105,11 @@ export function createCorsDecider<R extends Request = Request>(
   const policy = compile(options, fetchCompileContext);
   if (decidesAsynchronously(policy)) {
     return async function decideAsync(request: R): Promise<CorsDecision> {
-      return snapshot(await decide(policy, readRequestFacts(request), request));
+      return snapshot(await decideRequest(policy, fetchReader, request, request));
     };
   }
   return function decideSync(request: R): CorsDecision {
-    return snapshot(decide(policy, readRequestFacts(request), request) as CorsDecision);
+    return snapshot(decideRequest(policy, fetchReader, request, request) as CorsDecision);
   };
 }
 

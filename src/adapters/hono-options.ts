@@ -9,7 +9,8 @@
  *   a browser sees.
  * - An origin function has `hono/cors`'s shape, `(origin, c) => answer`, and answers by its return value
  *   (or Promise): the second argument is Hono's Context, never a callback. See `readOriginAnswer`.
- * - Start-up errors name the options as the user wrote them.
+ * - Start-up errors name the options as the user wrote them (`names`, given to `compile` as the context's
+ *   `optionName`).
  */
 import type { Context } from 'hono';
 import {
@@ -21,6 +22,7 @@ import {
   type StaticOrigin,
   showConfigValue as show,
 } from '../core/index.js';
+import { requestOriginCallback } from '../core/origin-callback.js';
 
 /** What an origin function may answer: the origin to allow, `'*'`, or `null`/`undefined` to refuse. */
 export type HonoOriginAnswer = string | boolean | null | undefined;
@@ -89,9 +91,9 @@ export interface TranslatedOptions {
 /**
  * Translates `cors(options)`'s argument. `contextOf` gives the Context of the request being decided
  * (an origin function receives it). Throws a `CorsConfigError` for names it does not know and for two names
- * of one option; everything else is left to `compile`, whose errors go through `inUserNames`.
+ * of one option; everything else is left to `compile`, which names options through `names`.
  */
-export function translateHonoOptions(input: unknown, contextOf: () => Context | undefined): TranslatedOptions {
+export function translateHonoOptions(input: unknown): TranslatedOptions {
   if (input === undefined || input === null) {
     return { options: { methods: HONO_DEFAULT_METHODS }, methods: undefined, names: {} };
   }
@@ -135,30 +137,25 @@ export function translateHonoOptions(input: unknown, contextOf: () => Context | 
 
   if (!('methods' in options)) options.methods = HONO_DEFAULT_METHODS;
   if (typeof options.origin === 'function') {
-    options.origin = originCallback(options.origin as HonoOriginFunction, contextOf);
+    options.origin = originCallback(options.origin as HonoOriginFunction);
   }
   return { options: options as CorsOptions<Context>, methods, names };
 }
 
 /**
- * A `hono/cors` origin function as a corsgate origin callback: declared with one parameter, so the core
- * reads its answer from the returned value (never from a callback), and never returning `undefined`. The
- * core calls it synchronously inside `decide`, where `contextOf()` is the request's Context.
+ * A `hono/cors` origin function as a corsgate origin callback that takes the request (`requestOriginCallback`):
+ * the core calls it with the origin and the request's Context, and reads its answer from the returned value
+ * (never from a callback), which is never `undefined`.
  */
-function originCallback(
-  fn: HonoOriginFunction,
-  contextOf: () => Context | undefined,
-): (origin: string | undefined) => boolean | '*' | Promise<boolean | '*'> {
+function originCallback(fn: HonoOriginFunction): (origin: string | undefined) => unknown {
   const acceptsBoolean = fn.length < 2;
-  return (origin) => {
-    const c = contextOf();
-    if (c === undefined) throw new Error('corsgate/hono: the origin function was called outside a request.');
+  return requestOriginCallback((origin: string | undefined, c: Context) => {
     const answer = fn(origin ?? '', c);
     if (answer instanceof Promise || isThenable(answer)) {
       return Promise.resolve(answer).then((settled) => readOriginAnswer(settled, origin, acceptsBoolean));
     }
     return readOriginAnswer(answer, origin, acceptsBoolean);
-  };
+  });
 }
 
 /**
@@ -187,28 +184,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * The error with each option named as the user wrote it (`allowHeaders`, not `allowedHeaders`), in the
- * option field and in the problem and fix texts. Other errors are returned as they are.
+ * A start-up error raised while compiling the answer of one of the user's functions (`allowMethods` as a
+ * function): each problem's option says so. The option names in it are already the user's (the compile
+ * context's `optionName`). Other errors are returned as they are.
  */
-export function inUserNames(err: unknown, names: Readonly<Record<string, string>>, suffix = ''): unknown {
+export function inAnswerOf(err: unknown, functionName: string): unknown {
   if (!(err instanceof CorsConfigError)) return err;
-  const renames = Object.entries(names);
-  if (renames.length === 0 && suffix === '') return err;
-  const rename = (text: string): string => {
-    let out = text;
-    for (const [from, to] of renames) {
-      // `methods` is also an English word: rename it only where it stands for the option.
-      const pattern = from === 'methods' ? /\bmethods(?=:| option\b)/g : new RegExp(`\\b${from}\\b`, 'g');
-      out = out.replace(pattern, to);
-    }
-    return out;
-  };
   return new CorsConfigError(
-    err.problems.map((p) => ({
-      option: `${names[p.option] ?? p.option}${suffix}`,
-      value: p.value,
-      problem: rename(p.problem),
-      fix: rename(p.fix),
-    })),
+    err.problems.map((p) => ({ ...p, option: `${p.option} (the answer of the ${functionName} function)` })),
   );
 }

@@ -6,22 +6,15 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
-import { decide } from '../core/decide.js';
-import {
-  type CompileContext,
-  type CorsDecision,
-  type CorsPolicy,
-  compile,
-  mergeVary,
-  type RequestFacts,
-} from '../core/index.js';
+import { decideRequest } from '../core/decide.js';
+import { type CompileContext, type CorsDecision, type CorsPolicy, compile } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
-import { applyDecision, fetchCompileContext, readRequestFacts } from './fetch-api.js';
+import { applyDecision, fetchCompileContext, fetchReaderFor, writeDecisionHeaders } from './fetch-api.js';
 import {
   HONO_OPTION_NAMES,
   type HonoCorsOptions,
   type HonoMethodsFunction,
-  inUserNames,
+  inAnswerOf,
   type TranslatedOptions,
   translateHonoOptions,
 } from './hono-options.js';
@@ -33,40 +26,33 @@ export type {
   HonoOriginFunction,
 } from './hono-options.js';
 
-/** The Fetch compile context, with `hono/cors`'s names offered for a mistyped option name. */
-const HONO_COMPILE_CONTEXT: CompileContext = {
-  get production() {
-    return fetchCompileContext.production;
-  },
-  warn: (message) => fetchCompileContext.warn?.(message),
-  adapterOptionNames: HONO_OPTION_NAMES,
-};
+/**
+ * The Fetch compile context, with `hono/cors`'s names offered for a mistyped option name and used in
+ * messages for the options the user wrote under them.
+ */
+function honoCompileContext(names: Readonly<Record<string, string>>): CompileContext {
+  return {
+    get production() {
+      return fetchCompileContext.production;
+    },
+    warn: (message) => fetchCompileContext.warn?.(message),
+    adapterOptionNames: HONO_OPTION_NAMES,
+    optionName: (name) => names[name] ?? name,
+  };
+}
 
 export function cors(options?: HonoCorsOptions | null): MiddlewareHandler {
-  // The Context of the request being decided: an origin function receives it (see hono-options.ts).
-  let current: Context | undefined;
-  const translated = translateHonoOptions(options, () => current);
-  let policy: CorsPolicy<Context>;
-  try {
-    policy = compile(translated.options, HONO_COMPILE_CONTEXT);
-  } catch (err) {
-    throw inUserNames(err, translated.names);
-  }
-  const policyFor = translated.methods === undefined ? undefined : methodsLookup(translated, translated.methods);
-
-  const decideFor = (chosen: CorsPolicy<Context>, facts: RequestFacts, c: Context) => {
-    current = c;
-    try {
-      return decide(chosen, facts, c);
-    } finally {
-      current = undefined;
-    }
-  };
+  const translated = translateHonoOptions(options);
+  const context = honoCompileContext(translated.names);
+  const policy: CorsPolicy<Context> = compile(translated.options, context);
+  const policyFor =
+    translated.methods === undefined ? undefined : methodsLookup(translated, translated.methods, context);
+  const reader = fetchReaderFor(policy.onRefused !== undefined);
 
   return async function corsgate(c, next) {
-    const facts = readRequestFacts(c.req.raw, policy.onRefused !== undefined);
-    const chosen = policyFor !== undefined && facts.method === 'OPTIONS' ? await policyFor(facts, c) : policy;
-    const pending = decideFor(chosen, facts, c);
+    const request = c.req.raw;
+    const chosen = policyFor !== undefined && request.method === 'OPTIONS' ? await policyFor(c) : policy;
+    const pending = decideRequest(chosen, reader, request, c);
     const decision = pending instanceof Promise ? await pending : pending;
     if (decision.respond) return preflightAnswer(c, decision);
     await next();
@@ -82,34 +68,30 @@ export function cors(options?: HonoCorsOptions | null): MiddlewareHandler {
 function methodsLookup(
   translated: TranslatedOptions,
   methods: HonoMethodsFunction,
-): (facts: RequestFacts, c: Context) => Promise<CorsPolicy<Context>> {
-  const lookup = createPolicyCache<Context>(HONO_COMPILE_CONTEXT);
-  return async (facts, c) => {
-    const answer = await methods(facts.origin ?? '', c);
+  context: CompileContext,
+): (c: Context) => Promise<CorsPolicy<Context>> {
+  const lookup = createPolicyCache<Context>(context);
+  return async (c) => {
+    const answer = await methods(c.req.raw.headers.get('origin') ?? '', c);
     try {
       return lookup({ ...translated.options, methods: answer });
     } catch (err) {
-      throw inUserNames(err, translated.names, ' (the answer of the allowMethods function)');
+      throw inAnswerOf(err, 'allowMethods');
     }
   };
 }
 
 /**
  * The preflight answer, with the headers set so far (`c.header()` in earlier middleware, as `hono/cors`
- * keeps them): the CORS headers written with `c.header()`, the answer made by `c.body()`, then `Vary`
- * merged on it (appended to, never replaced). It is installed as the final response directly, after
+ * keeps them): the answer made by `c.body()`, then the CORS headers and `Vary` written on it by the Fetch
+ * writer (`Vary` appended to, never replaced). It is installed as the final response directly, after
  * clearing `c.res`: otherwise Hono would copy it once more and write the headers of an earlier `c.res`
  * (its old `Vary`) over it.
  */
 function preflightAnswer(c: Context, decision: CorsDecision): Response {
-  const list = decision.headers;
-  for (let i = 0; i < list.length; i++) {
-    const header = list[i] as CorsDecision['headers'][number];
-    c.header(header[0], header[1]);
-  }
   const response = c.body(null, decision.status as StatusCode);
   const headers = response.headers;
-  if (decision.vary !== undefined) headers.set('Vary', mergeVary(headers.get('Vary') ?? undefined, decision.vary));
+  writeDecisionHeaders(headers, decision);
   headers.delete('Content-Length');
   headers.delete('Content-Type');
   c.res = undefined;

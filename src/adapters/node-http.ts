@@ -1,58 +1,72 @@
 /**
- * Translation between Node's `IncomingMessage`/`ServerResponse` and the core: decide for a request
- * (the shared-decision fast path first), write a decision's headers, answer a preflight. Shared by the
- * Express/Connect middleware, the plain node:http handler, Koa and Fastify.
+ * Translation between Node's `IncomingMessage`/`ServerResponse` and the core: the request read through
+ * `nodeReader`, the one header writer of the node-style adapters (`writeHeaders`: Express, node, Koa,
+ * Fastify through a small sink), a preflight answered. Shared by the Express/Connect middleware, the plain
+ * node:http handler, Koa and Fastify.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decideUncached } from '../core/decide.js';
-import { decideCachedFromHeaders } from '../core/decision-cache.js';
+import { decideRequest } from '../core/decide.js';
 import type { CompileContext, CorsDecision, CorsPolicy, RequestFacts } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
+import { type RequestReader, readFacts } from '../core/request.js';
+import { onceEach } from '../core/warn-once.js';
 import { DEBUG_ENABLED, logDecision } from './debug-log.js';
 
-export function readFacts(req: IncomingMessage): RequestFacts {
-  const h = req.headers;
-  return {
-    method: req.method ?? 'GET',
-    origin: h.origin,
-    accessControlRequestMethod: h['access-control-request-method'] as string | undefined,
-    accessControlRequestHeaders: h['access-control-request-headers'] as string | undefined,
-    accessControlRequestPrivateNetwork: h['access-control-request-private-network'] as string | undefined,
-    hasCookie: h.cookie !== undefined,
-    secFetchSite: h['sec-fetch-site'] as string | undefined,
-    secFetchMode: h['sec-fetch-mode'] as string | undefined,
-  };
+/**
+ * node:http's request as the core reads it: lower-case header names, one string per name (node joins
+ * repeated ones; a list, which it makes only for `set-cookie`, is joined here all the same).
+ */
+export const nodeReader: RequestReader<IncomingMessage> = {
+  method: (req) => req.method ?? 'GET',
+  header(req, name) {
+    const value = req.headers[name];
+    return typeof value === 'string' || value === undefined ? value : value.join(', ');
+  },
+};
+
+/** The facts of a node:http request (for debug lines and adapters that adjust them). */
+export function nodeFacts(req: IncomingMessage): RequestFacts {
+  return readFacts(nodeReader, req);
 }
 
 /**
- * The decision for a node:http request: a decision shared between requests when the policy's cache has
- * one (no facts object is built), else the full computation. `context` is what `onRefused` receives.
+ * The decision for a node:http request: memoized, or computed. `context` is what `onRefused` and a
+ * request-aware origin callback receive.
  */
 export function decideNode<Ctx>(
   policy: CorsPolicy<Ctx>,
   req: IncomingMessage,
   context: Ctx,
 ): CorsDecision | Promise<CorsDecision> {
-  return (
-    decideCachedFromHeaders(policy as CorsPolicy<never>, req.method, req.headers) ??
-    decideUncached(policy, readFacts(req), context)
-  );
+  return decideRequest(policy, nodeReader, req, context);
 }
 
 /** The `Vary` value after adding `names` to what the response has (usually nothing yet: then `names`, built at start-up). */
-export function mergedVary(existing: string | number | readonly string[] | undefined, names: string): string {
+export function mergedVary(existing: unknown, names: string): string {
   if (existing === undefined) return names;
   return mergeVary(Array.isArray(existing) ? existing.join(', ') : String(existing), names);
 }
 
-export function writeHeaders(res: ServerResponse, decision: CorsDecision): void {
-  if (DEBUG_ENABLED) logNodeDecision(res.req, decision);
+/** Where the node-style adapters write headers: a `ServerResponse`, or a sink over Fastify's reply. */
+export interface HeaderSink {
+  setHeader(name: string, value: string): unknown;
+  getHeader(name: string): unknown;
+  /** The request, for the debug line. */
+  readonly req?: IncomingMessage | undefined;
+}
+
+/**
+ * Writes a decision's headers, one `setHeader` each, then appends `vary` (the decision's `Vary` names by
+ * default) to the response's `Vary`.
+ */
+export function writeHeaders(sink: HeaderSink, decision: CorsDecision, vary = decision.vary): void {
+  if (DEBUG_ENABLED) logNodeDecision(sink.req, decision);
   const headers = decision.headers;
   for (let i = 0; i < headers.length; i++) {
     const header = headers[i] as CorsDecision['headers'][number];
-    res.setHeader(header[0], header[1]);
+    sink.setHeader(header[0], header[1]);
   }
-  if (decision.vary !== undefined) res.setHeader('Vary', mergedVary(res.getHeader('Vary'), decision.vary));
+  if (vary !== undefined) sink.setHeader('Vary', mergedVary(sink.getHeader('Vary'), vary));
 }
 
 /** Writes the decision; when it answers a preflight, ends the response and returns true. */
@@ -69,9 +83,9 @@ export function writeDecision(res: ServerResponse, decision: CorsDecision): bool
  * The debug line for a decision about a node:http request. Reads the request again, which only happens
  * when debugging; call only when `DEBUG_ENABLED`.
  */
-export function logNodeDecision(req: IncomingMessage | undefined, decision: CorsDecision): void {
+function logNodeDecision(req: IncomingMessage | undefined, decision: CorsDecision): void {
   if (req === undefined) logDecision({ method: '?', origin: undefined }, decision);
-  else logDecision(readFacts(req), decision, pathOf(req));
+  else logDecision(nodeFacts(req), decision, pathOf(req));
 }
 
 /** The request path without its query string (which may hold secrets). */
@@ -82,16 +96,10 @@ function pathOf(req: IncomingMessage): string | undefined {
   return q === -1 ? url : url.slice(0, q);
 }
 
-const warned = new Set<string>();
-
 /** Compile-time context for Node: production from NODE_ENV, warnings through process.emitWarning (once each). */
 export const nodeCompileContext: CompileContext = {
   get production(): boolean {
     return process.env.NODE_ENV === 'production';
   },
-  warn(message: string): void {
-    if (warned.has(message)) return;
-    warned.add(message);
-    process.emitWarning(message, { code: 'CORSGATE_CONFIG' });
-  },
+  warn: onceEach((message) => process.emitWarning(message, { code: 'CORSGATE_CONFIG' })),
 };

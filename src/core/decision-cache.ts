@@ -1,19 +1,30 @@
 /**
- * The decision cache of a policy, built once by `compile`: decisions that depend only on the policy and
- * the origin are made at start-up and shared, so that a common request costs a lookup. The fast paths
- * here return exactly what the full computation (`decideUncached`, src/core/decide.ts) would, or
- * undefined when it must run; test/unit/decision-cache.test.ts holds them to that.
+ * The memo layer around the full computation (src/core/decide.ts). A decision that depends only on the
+ * policy and a few request facts is kept, shared and frozen, under exactly those facts:
+ *
+ * - without `Origin`, and every request when CORS is off: one decision each, made at start-up;
+ * - an allowed actual request: by origin (exact origins of an allowlist; one decision for `origin: '*'`),
+ *   except a cookie-carrying one when `credentials` is off (its answer carries a refusal to report);
+ * - an allowed preflight: the last one per exact origin (or `*`), under its `Access-Control-Request-Method`,
+ *   `-Headers` and `-Private-Network` values as received;
+ * - a refused actual request of an allowlist: by origin, in a fixed number of slots (its refusal depends
+ *   on the origin alone; decide.ts reports it again every time).
+ *
+ * `recall` reads only the facts that are the key; a miss runs the full computation, and `remember` keeps
+ * what it may. test/unit/decision-cache.test.ts checks that a memoized answer equals the full computation.
+ * Every memo is bounded: per origin at most `MAX_ORIGINS_MEMOIZED` (emptied when full), whatever is sent.
  */
 import { type ContentKey, createContentKey } from './content-key.js';
-import { actualAllowed, type CorsDecision, freeze, passThrough, type RequestFacts } from './decision.js';
+import { type CorsDecision, freeze, passThrough, type RequestFacts } from './decision.js';
+import type { Header } from './header-names.js';
+import { withAllowOrigin } from './headers/allow-origin.js';
 import type { OriginRule } from './origin-rule.js';
-import type { CorsPolicy } from './policy.js';
+import type { RequestKind } from './preflight.js';
 import { type CorsRefusal, credentialsNotAllowed } from './refusal.js';
+import type { RequestReader } from './request.js';
 
 /**
- * The decisions that do not depend on anything but the policy and the origin, built once and shared,
- * frozen: requests without `Origin`, allowed actual requests (per exact origin, or for `*`) that carry
- * no cookie the policy would refuse, and the last allowed preflight per exact origin. Built by `compile`.
+ * The decisions kept for a policy, built by `compile` (fields undefined where they cannot apply).
  */
 export interface DecisionCache {
   /** For every request when CORS is disabled. */
@@ -24,30 +35,45 @@ export interface DecisionCache {
   readonly anyOrigin: CorsDecision | undefined;
   /** Allowed actual requests, by exact origin of the allowlist, filled as each origin is first allowed. */
   readonly byOrigin: Map<string, CorsDecision> | undefined;
-  /**
-   * The last allowed preflight answer per exact origin (key '' when `origin` is `'*'`), reused when the
-   * next preflight from that origin asks for the same method and headers. Bounded by the exact list.
-   */
+  /** The last allowed preflight per exact origin (key '' when `origin` is `'*'`). */
   readonly preflights: Map<string, PreflightMemo> | undefined;
-  /**
-   * Recently refused actual requests of an allowlist: the same refusal for the same origin (still
-   * reported to `onRefused` every time). A fixed number of slots, so it never grows with what is sent.
-   */
+  /** Recently refused actual requests of an allowlist, by origin, in fixed slots. */
   readonly refused: RefusedCache | undefined;
   /**
    * Origin-callback answers (a string, RegExp or list) compiled into rules, by the answer's contents
-   * (`answerKey`), so that a callback that keeps answering the same value does not re-validate it (Public
-   * Suffix List included) on every request, and one whose array changed in place is read afresh. At most
-   * `MAX_CALLBACK_ANSWERS_CACHED` entries, emptied when full.
+   * (`answerKey`), so that a callback that keeps answering the same value does not re-validate it on every
+   * request. At most `MAX_CALLBACK_ANSWERS_CACHED` entries (origin-callback.ts), emptied when full.
    */
   readonly callbackAnswers: Map<string, OriginRule> | undefined;
   readonly answerKey: ContentKey | undefined;
-  /**
-   * Recent `credentials-not-allowed` refusals (they depend only on the origin), frozen and shared, so that
-   * a cookie-carrying request does not build and freeze a new one each time. Same slots as `refused`;
-   * undefined with `credentials: true` or CORS off.
-   */
+  /** Recent frozen `credentials-not-allowed` refusals, by origin; undefined with `credentials: true`. */
   readonly credentialRefusals: CredentialRefusals | undefined;
+}
+
+/** What the memo layer needs of a policy. */
+export interface MemoPolicy {
+  readonly origin: OriginRule;
+  readonly credentials: boolean;
+  readonly cache: DecisionCache;
+}
+
+/** Distinct origins kept per memo (`byOrigin`, `preflights`); each is emptied when full. */
+export const MAX_ORIGINS_MEMOIZED = 1024;
+
+/** Slots of the refused-origin cache (a power of two). */
+export const MAX_REFUSED_CACHED = 256;
+
+interface PreflightMemo {
+  readonly method: string;
+  readonly requestHeaders: string | undefined;
+  readonly privateNetwork: string | undefined;
+  readonly decision: CorsDecision;
+}
+
+/** A direct-mapped cache: one origin per slot, chosen by a cheap hash; a newer origin replaces an older one. */
+export interface RefusedCache {
+  readonly origins: (string | undefined)[];
+  readonly decisions: (CorsDecision | undefined)[];
 }
 
 /** A direct-mapped cache of `credentials-not-allowed` refusals, by origin. */
@@ -56,23 +82,121 @@ export interface CredentialRefusals {
   readonly refusals: (CorsRefusal | undefined)[];
 }
 
-/** The frozen `credentials-not-allowed` refusal for `origin`: the one kept for it, or a new one, kept. */
-export function credentialRefusal(cache: CredentialRefusals, origin: string): CorsRefusal {
-  const slot = refusedSlot(origin);
-  if (cache.origins[slot] === origin) return cache.refusals[slot] as CorsRefusal;
-  const refusal = Object.freeze(credentialsNotAllowed(origin));
-  cache.origins[slot] = origin;
-  cache.refusals[slot] = refusal;
-  return refusal;
+/** The parts of a policy its cache is built from. */
+export interface CacheParts {
+  readonly origin: OriginRule;
+  readonly credentials: boolean;
+  readonly actualHeaders: readonly Header[];
+  readonly varyActual: string | undefined;
 }
 
-/** Slots of the refused-origin cache (a power of two). */
-export const MAX_REFUSED_CACHED = 256;
+function allowedActual(kind: RequestKind, allowOrigin: string, parts: CacheParts): CorsDecision {
+  const headers = withAllowOrigin(allowOrigin, parts.actualHeaders);
+  return { kind, allowed: true, headers, vary: parts.varyActual, respond: false, status: 0, refusal: undefined };
+}
 
-/** A direct-mapped cache: one origin per slot, chosen by a cheap hash; a newer origin replaces an older one. */
-export interface RefusedCache {
-  readonly origins: (string | undefined)[];
-  readonly decisions: (CorsDecision | undefined)[];
+function slots<T>(): (T | undefined)[] {
+  return new Array<T | undefined>(MAX_REFUSED_CACHED).fill(undefined);
+}
+
+/** Builds the decision cache of a policy. Called by `compile` once. */
+export function buildDecisionCache(parts: CacheParts): DecisionCache {
+  const rule = parts.origin;
+  if (rule.kind === 'disabled') {
+    return {
+      always: freeze(passThrough(undefined)),
+      noOrigin: undefined,
+      anyOrigin: undefined,
+      byOrigin: undefined,
+      preflights: undefined,
+      refused: undefined,
+      callbackAnswers: undefined,
+      answerKey: undefined,
+      credentialRefusals: undefined,
+    };
+  }
+  const any = rule.kind === 'any';
+  const callback = rule.kind === 'callback';
+  const byOrigin = rule.kind === 'allowlist' && rule.exact.size > 0 ? new Map<string, CorsDecision>() : undefined;
+  return {
+    always: undefined,
+    noOrigin: any
+      ? freeze(allowedActual('not-cors', '*', parts))
+      : callback
+        ? undefined
+        : freeze(passThrough(parts.varyActual)),
+    anyOrigin: any ? freeze(allowedActual('actual', '*', parts)) : undefined,
+    byOrigin,
+    preflights: any || byOrigin !== undefined ? new Map<string, PreflightMemo>() : undefined,
+    refused: rule.kind === 'allowlist' ? { origins: slots(), decisions: slots() } : undefined,
+    callbackAnswers: callback ? new Map<string, OriginRule>() : undefined,
+    answerKey: callback ? createContentKey() : undefined,
+    credentialRefusals: parts.credentials ? undefined : { origins: slots(), refusals: slots() },
+  };
+}
+
+/**
+ * The memoized decision for a CORS request (`origin` present), or undefined: then the full computation
+ * runs. Reads only what the key needs: for an actual request `Cookie` (when `credentials` is off and a
+ * decision is kept), for a preflight its `Access-Control-Request-Headers` and `-Private-Network` (when a
+ * decision is kept for the origin).
+ */
+export function recall<Source>(
+  policy: MemoPolicy,
+  reader: RequestReader<Source>,
+  source: Source,
+  origin: string,
+  accessControlRequestMethod: string | undefined,
+): CorsDecision | undefined {
+  const cache = policy.cache;
+  if (accessControlRequestMethod === undefined) {
+    const kept = cache.anyOrigin ?? cache.byOrigin?.get(origin);
+    if (kept === undefined) return undefined;
+    return policy.credentials || reader.header(source, 'cookie') === undefined ? kept : undefined;
+  }
+  const memo = cache.preflights?.get(cache.anyOrigin !== undefined ? '' : origin);
+  return memo !== undefined &&
+    memo.method === accessControlRequestMethod &&
+    memo.requestHeaders === reader.header(source, 'access-control-request-headers') &&
+    memo.privateNetwork === reader.header(source, 'access-control-request-private-network')
+    ? memo.decision
+    : undefined;
+}
+
+/**
+ * Keeps a decision the full computation made, when it may answer later requests: an allowed answer to an
+ * exact origin (or to any origin for `'*'`), under the facts `recall` compares.
+ */
+export function remember(policy: MemoPolicy, facts: RequestFacts, decision: CorsDecision): void {
+  const cache = policy.cache;
+  const origin = facts.origin;
+  if (!decision.allowed || origin === undefined || decision.refusal !== undefined) return;
+  if (decision.kind === 'actual') {
+    const byOrigin = cache.byOrigin;
+    if (byOrigin !== undefined && !byOrigin.has(origin) && isExactOrigin(policy.origin, origin)) {
+      bounded(byOrigin).set(origin, freeze(decision));
+    }
+  } else if (decision.kind === 'preflight' && cache.preflights !== undefined) {
+    const key = cache.anyOrigin !== undefined ? '' : origin;
+    if (key !== '' && !isExactOrigin(policy.origin, key)) return;
+    bounded(cache.preflights).set(key, {
+      method: facts.accessControlRequestMethod as string,
+      requestHeaders: facts.accessControlRequestHeaders,
+      privateNetwork: facts.accessControlRequestPrivateNetwork,
+      decision: freeze(decision),
+    });
+  }
+}
+
+/** The map, emptied first when it holds `MAX_ORIGINS_MEMOIZED` origins. */
+function bounded<V>(map: Map<string, V>): Map<string, V> {
+  if (map.size >= MAX_ORIGINS_MEMOIZED) map.clear();
+  return map;
+}
+
+/** An origin of the allowlist's exact Set (`null` is only there with `dangerouslyAllowNullOrigin`). */
+function isExactOrigin(rule: OriginRule, origin: string): boolean {
+  return rule.kind === 'allowlist' && rule.exact.has(origin);
 }
 
 function refusedSlot(origin: string): number {
@@ -88,13 +212,6 @@ export function cachedRefusal(cache: RefusedCache, origin: string): CorsDecision
   return cache.origins[slot] === origin ? cache.decisions[slot] : undefined;
 }
 
-interface PreflightMemo {
-  readonly method: string;
-  readonly requestHeaders: string | undefined;
-  readonly privateNetwork: string | undefined;
-  readonly decision: CorsDecision;
-}
-
 /** Remembers a refused actual request, for the next request from the same origin (one slot, overwritten). */
 export function rememberRefusal(cache: RefusedCache, origin: string, decision: CorsDecision): void {
   const slot = refusedSlot(origin);
@@ -102,163 +219,13 @@ export function rememberRefusal(cache: RefusedCache, origin: string, decision: C
   cache.decisions[slot] = freeze(decision);
 }
 
-/** Remembers an allowed preflight answer for the next identical preflight from the same exact origin (one per origin). */
-export function rememberPreflight(
-  policy: CorsPolicy<never>,
-  allowOrigin: string,
-  facts: RequestFacts,
-  decision: CorsDecision,
-): void {
-  const cache = policy.cache;
-  const key = allowOrigin === '*' ? '' : (facts.origin as string);
-  if (cache.preflights !== undefined && (key === '' ? cache.anyOrigin !== undefined : isExactOrigin(policy, key))) {
-    cache.preflights.set(key, {
-      method: facts.accessControlRequestMethod as string,
-      requestHeaders: facts.accessControlRequestHeaders,
-      privateNetwork: facts.accessControlRequestPrivateNetwork,
-      decision: freeze(decision),
-    });
-  }
-}
-
-/** An origin of the allowlist's exact Set (`null` is only there with `dangerouslyAllowNullOrigin`). */
-function isExactOrigin(policy: CorsPolicy<never>, origin: string): boolean {
-  const rule = policy.origin;
-  return rule.kind === 'allowlist' && rule.exact.has(origin);
-}
-
-/**
- * Remembers the allowed answer to an actual request from an exact origin (without a cookie the policy
- * refuses), for every later one: `byOrigin` fills as origins are seen, so compiling a long allowlist does
- * not build a decision per origin up front.
- */
-export function rememberAllowed(policy: CorsPolicy<never>, origin: string, decision: CorsDecision): void {
-  const byOrigin = policy.cache.byOrigin;
-  if (byOrigin !== undefined && !byOrigin.has(origin) && isExactOrigin(policy, origin)) {
-    byOrigin.set(origin, freeze(decision));
-  }
-}
-
-/** Builds the decision cache of a policy. Called by `compile` once. */
-export function buildDecisionCache(policy: Omit<CorsPolicy<never>, 'cache'>): DecisionCache {
-  const rule = policy.origin;
-  if (rule.kind === 'disabled') {
-    return {
-      always: freeze(passThrough(undefined)),
-      noOrigin: undefined,
-      anyOrigin: undefined,
-      byOrigin: undefined,
-      preflights: undefined,
-      refused: undefined,
-      callbackAnswers: undefined,
-      answerKey: undefined,
-      credentialRefusals: undefined,
-    };
-  }
-  const anyOrigin = rule.kind === 'any' ? freeze(actualAllowed(policy, 'actual', '*')) : undefined;
-  const noOrigin =
-    rule.kind === 'any'
-      ? freeze(actualAllowed(policy, 'not-cors', '*'))
-      : rule.kind === 'callback'
-        ? undefined
-        : freeze(passThrough(policy.varyActual));
-  // Filled by `rememberAllowed` as exact origins are first seen.
-  const byOrigin = rule.kind === 'allowlist' && rule.exact.size > 0 ? new Map<string, CorsDecision>() : undefined;
-  const preflights = rule.kind === 'any' || byOrigin !== undefined ? new Map<string, PreflightMemo>() : undefined;
-  const refused: RefusedCache | undefined =
-    rule.kind === 'allowlist'
-      ? {
-          origins: new Array(MAX_REFUSED_CACHED).fill(undefined),
-          decisions: new Array(MAX_REFUSED_CACHED).fill(undefined),
-        }
-      : undefined;
-  const callback = rule.kind === 'callback';
-  return {
-    always: undefined,
-    noOrigin,
-    anyOrigin,
-    byOrigin,
-    preflights,
-    refused,
-    callbackAnswers: callback ? new Map<string, OriginRule>() : undefined,
-    answerKey: callback ? createContentKey() : undefined,
-    credentialRefusals: policy.credentials
-      ? undefined
-      : {
-          origins: new Array(MAX_REFUSED_CACHED).fill(undefined),
-          refusals: new Array(MAX_REFUSED_CACHED).fill(undefined),
-        },
-  };
-}
-
-/**
- * The fast path shared by `decide` and the adapters: the answer for the common cases straight from the
- * raw header values, without building a facts object, or undefined when `decideUncached` must do the
- * work. Returns exactly the decision `decideUncached` would (shared and frozen).
- */
-export function decideCached(
-  policy: CorsPolicy<never>,
-  method: string | undefined,
-  origin: string | undefined,
-  accessControlRequestMethod: string | undefined,
-  accessControlRequestHeaders: string | undefined,
-  accessControlRequestPrivateNetwork: string | undefined,
-  hasCookie: boolean,
-): CorsDecision | undefined {
-  const cache = policy.cache;
-  if (cache.always !== undefined) return cache.always;
-  if (origin === undefined) return cache.noOrigin;
-  if (accessControlRequestMethod !== undefined && method === 'OPTIONS') {
-    const preflights = cache.preflights;
-    if (preflights === undefined) return undefined;
-    const memo = preflights.get(cache.anyOrigin !== undefined ? '' : origin);
-    return memo !== undefined &&
-      memo.method === accessControlRequestMethod &&
-      memo.requestHeaders === accessControlRequestHeaders &&
-      memo.privateNetwork === accessControlRequestPrivateNetwork
-      ? memo.decision
-      : undefined;
-  }
-  if (hasCookie && !policy.credentials) return undefined;
-  if (cache.anyOrigin !== undefined) return cache.anyOrigin;
-  return cache.byOrigin?.get(origin);
-}
-
-/** Request headers as node:http presents them: lower-case names, a value per name. */
-export type LowerCaseHeaders = { readonly [name: string]: string | readonly string[] | undefined };
-
-/**
- * `decideCached` straight from a node:http-style header record, reading only the headers the case needs.
- * A header given as a list (which node:http does only for a few names, none of these) is not cached.
- */
-export function decideCachedFromHeaders(
-  policy: CorsPolicy<never>,
-  method: string | undefined,
-  headers: LowerCaseHeaders,
-): CorsDecision | undefined {
-  const cache = policy.cache;
-  if (cache.always !== undefined) return cache.always;
-  const origin = headers.origin;
-  if (origin === undefined) return cache.noOrigin;
-  if (typeof origin !== 'string') return undefined;
-  const requestMethod = headers['access-control-request-method'];
-  if (requestMethod === undefined || method !== 'OPTIONS') {
-    // An actual request: the same steps as decideCached, without the preflight branch.
-    if (!policy.credentials && headers.cookie !== undefined) return undefined;
-    return cache.anyOrigin ?? cache.byOrigin?.get(origin);
-  }
-  const requestHeaders = headers['access-control-request-headers'];
-  const privateNetwork = headers['access-control-request-private-network'];
-  if (typeof requestMethod !== 'string' || Array.isArray(requestHeaders) || Array.isArray(privateNetwork)) {
-    return undefined;
-  }
-  return decideCached(
-    policy,
-    method,
-    origin,
-    requestMethod,
-    requestHeaders as string | undefined,
-    privateNetwork as string | undefined,
-    false,
-  );
+/** The frozen `credentials-not-allowed` refusal for `origin`: the one kept for it, or a new one, kept. */
+export function credentialRefusal(cache: CredentialRefusals | undefined, origin: string): CorsRefusal {
+  if (cache === undefined) return credentialsNotAllowed(origin);
+  const slot = refusedSlot(origin);
+  if (cache.origins[slot] === origin) return cache.refusals[slot] as CorsRefusal;
+  const refusal = Object.freeze(credentialsNotAllowed(origin));
+  cache.origins[slot] = origin;
+  cache.refusals[slot] = refusal;
+  return refusal;
 }

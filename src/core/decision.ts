@@ -1,10 +1,12 @@
 /**
- * What `decide` produces, and the constructors shared by the full computation and the decision cache:
- * the request facts an adapter reads, the kinds of request, and the decision itself.
+ * What `decide` produces: the request facts the full computation works on, the kinds of request, the
+ * decision itself, and how a decision becomes shared between requests.
  */
-import { ALLOW_ORIGIN, type Header } from './header-names.js';
-import type { CorsPolicy } from './policy.js';
+import type { Header } from './header-names.js';
+import type { RequestKind } from './preflight.js';
 import type { CorsRefusal } from './refusal.js';
+
+export type { RequestKind } from './preflight.js';
 
 /** What an adapter reads off a request. Header values as received, `undefined` when absent. */
 export interface RequestFacts {
@@ -24,13 +26,6 @@ export interface RequestFacts {
    */
   readonly secFetchMode?: string | undefined;
 }
-
-/**
- * - `preflight`: OPTIONS with `Origin` and `Access-Control-Request-Method` (Fetch Standard §4.8).
- * - `actual`: any other request with `Origin`.
- * - `not-cors`: no `Origin` (or CORS turned off): the browser applies no CORS check.
- */
-export type RequestKind = 'preflight' | 'actual' | 'not-cors';
 
 export interface CorsDecision {
   readonly kind: RequestKind;
@@ -71,27 +66,4 @@ export function freeze(decision: CorsDecision): CorsDecision {
 /** True for a decision made by `freeze`: the same for every request it answers. */
 export function isShared(decision: CorsDecision): boolean {
   return shared.has(decision);
-}
-
-export function actualAllowed(
-  policy: Omit<CorsPolicy<never>, 'cache'>,
-  kind: RequestKind,
-  allowOrigin: string,
-): CorsDecision {
-  return {
-    kind,
-    allowed: true,
-    headers: withAllowOrigin(allowOrigin, policy.actualHeaders),
-    vary: policy.varyActual,
-    respond: false,
-    status: 0,
-    refusal: undefined,
-  };
-}
-
-/** `Access-Control-Allow-Origin` followed by the policy's constant headers, in a new array. */
-export function withAllowOrigin(allowOrigin: string, rest: readonly Header[]): Header[] {
-  const headers: Header[] = [[ALLOW_ORIGIN, allowOrigin]];
-  for (let i = 0; i < rest.length; i++) headers.push(rest[i] as Header);
-  return headers;
 }

@@ -3,6 +3,7 @@ export { closestName as closestOptionName } from './closest-name.js';
 export { type ConfigProblem, CorsConfigError, show as showConfigValue } from './config-error.js';
 export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
 export type { Header } from './header-names.js';
+export { mergeVary } from './headers/vary.js';
 export { quote as quoteRequestValue, show as showRequestValue } from './log-safe.js';
 export type {
   CallbackCorsOptions,
@@ -20,4 +21,3 @@ export { CorsOriginTimeoutError } from './origin-callback.js';
 export { type CompileContext, type CorsPolicy, compile, DEFAULT_METHODS, decidesAsynchronously } from './policy.js';
 export { decide } from './public-decision.js';
 export type { CorsRefusal, RefusalKind } from './refusal.js';
-export { mergeVary } from './vary.js';

@@ -3,12 +3,55 @@
  * by the rule in user-function.ts), and reading its answer by contents. The only asynchronous step of a
  * decision.
  */
-import { CorsConfigError, show } from './config-error.js';
+import type { OptionNamer } from './compile-context.js';
+import { type ConfigProblem, CorsConfigError, show } from './config-error.js';
+import type { ContentKey } from './content-key.js';
 import { quote } from './log-safe.js';
 import type { OriginCallbackResult } from './options.js';
-import { allowlistMatches, compileOriginRule, type OriginRule } from './origin-rule.js';
-import type { CorsPolicy } from './policy.js';
+import {
+  allowlistMatches,
+  compileOriginRule,
+  type OriginCompileContext,
+  type OriginRule,
+  requestOriginCallbacks,
+} from './origin-rule.js';
+import { readTimeLimit } from './time-limit.js';
 import { callUserFunction } from './user-function.js';
+
+/** What running an origin callback needs of the policy. */
+export interface CallbackPolicy {
+  readonly origin: OriginRule;
+  readonly credentials: boolean;
+  readonly originCallbackTimeout: number;
+  readonly originContext: OriginCompileContext;
+  readonly cache: {
+    readonly callbackAnswers: Map<string, OriginRule> | undefined;
+    readonly answerKey: ContentKey | undefined;
+  };
+}
+
+/** The request object the adapter passes along, for a callback that takes it (see `requestOriginCallback`). */
+export type RequestOfCallback<Req> = Req;
+
+export const DEFAULT_ORIGIN_CALLBACK_TIMEOUT = 10_000;
+
+/** `originCallbackTimeout`: 1 to 2^31-1 ms or `Infinity` (src/core/time-limit.ts). */
+export function compileOriginCallbackTimeout(value: unknown, n: OptionNamer, problems: ConfigProblem[]): number {
+  return readTimeLimit(n('originCallbackTimeout'), value, DEFAULT_ORIGIN_CALLBACK_TIMEOUT, problems);
+}
+
+/**
+ * Marks an adapter's origin function that answers from the request's origin and the framework's own
+ * request object (Hono's Context): `fn(origin, req)`, answering by its returned value or Promise. The core
+ * passes the request it is deciding, so no adapter has to keep "the request being decided" aside.
+ */
+export function requestOriginCallback<Req>(
+  fn: (origin: string | undefined, req: Req) => OriginCallbackResult | Promise<OriginCallbackResult>,
+): (origin: string | undefined) => unknown {
+  const callback = fn as (origin: string | undefined) => unknown;
+  requestOriginCallbacks.add(callback);
+  return callback;
+}
 
 /** Distinct callback answers (strings, RegExps, lists) kept compiled per policy; emptied when full. */
 export const MAX_CALLBACK_ANSWERS_CACHED = 64;
@@ -21,9 +64,10 @@ const lateWarnings = new WeakSet<object>();
  * the time limit, or an error after the answer changes nothing (the compile context's `warn` says so, once
  * per policy).
  */
-export function runOriginCallback(
-  policy: CorsPolicy<never>,
+export function runOriginCallback<Req>(
+  policy: CallbackPolicy,
   origin: string | undefined,
+  req: Req,
 ): Promise<OriginCallbackResult> {
   const rule = policy.origin as Extract<OriginRule, { kind: 'callback' }>;
   return new Promise((resolve, reject) => {
@@ -48,16 +92,22 @@ export function runOriginCallback(
       }, policy.originCallbackTimeout);
     }
     try {
-      callUserFunction(rule.callback, origin, settle, (value) => {
-        ignored = value;
-      });
+      if (rule.withRequest) {
+        // An adapter's `(origin, req) => answer`: by its returned value, with the framework's request.
+        const withRequest = rule.callback as (origin: string | undefined, req: Req) => unknown;
+        callUserFunction((o: string | undefined) => withRequest(o, req), origin, settle);
+      } else {
+        callUserFunction(rule.callback, origin, settle, (value) => {
+          ignored = value;
+        });
+      }
     } catch (err) {
       settle(err ?? new Error('corsgate: the origin callback threw'));
     }
   });
 }
 
-function timeoutMessage(policy: CorsPolicy<never>, origin: string | undefined, ignored: unknown): string {
+function timeoutMessage(policy: CallbackPolicy, origin: string | undefined, ignored: unknown): string {
   // A returned value that looks like an answer (not a Timeout or a helper's object): the likely mistake.
   const looksLikeAnswer =
     typeof ignored === 'boolean' || typeof ignored === 'string' || ignored instanceof RegExp || Array.isArray(ignored);
@@ -67,7 +117,7 @@ function timeoutMessage(policy: CorsPolicy<never>, origin: string | undefined, i
   return `corsgate: the origin callback did not answer within ${policy.originCallbackTimeout} ms for Origin ${origin === undefined ? 'undefined' : quote(origin)}; the request was failed, not allowed.${hint}`;
 }
 
-function warnLate(policy: CorsPolicy<never>, settled: 'answered' | 'timed out', err: unknown): void {
+function warnLate(policy: CallbackPolicy, settled: 'answered' | 'timed out', err: unknown): void {
   if (lateWarnings.has(policy)) return;
   lateWarnings.add(policy);
   const what =
@@ -83,7 +133,7 @@ function warnLate(policy: CorsPolicy<never>, settled: 'answered' | 'timed out', 
 
 /** The callback's answer as the value for Access-Control-Allow-Origin, or false to refuse. */
 export function interpretCallbackAnswer(
-  policy: CorsPolicy<never>,
+  policy: CallbackPolicy,
   answer: OriginCallbackResult,
   origin: string,
 ): string | false {
@@ -108,7 +158,7 @@ export function interpretCallbackAnswer(
 }
 
 /** The answer compiled into a rule, from the policy's cache when the same contents were answered before. */
-function compiledAnswer(policy: CorsPolicy<never>, answer: OriginCallbackResult): OriginRule {
+function compiledAnswer(policy: CallbackPolicy, answer: OriginCallbackResult): OriginRule {
   const { callbackAnswers: cache, answerKey } = policy.cache;
   const key = cache !== undefined && answerKey !== undefined ? answerKey(answer) : undefined;
   let rule = key !== undefined ? cache?.get(key) : undefined;

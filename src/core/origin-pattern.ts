@@ -14,7 +14,6 @@ import {
   type OriginProblem,
   type ParsedOrigin,
   parseOrigin,
-  scanned,
   scanOrigin,
   suggestOrigin,
 } from './origin.js';
@@ -267,12 +266,17 @@ export function buildPatternTable(patterns: readonly OriginPattern[]): PatternTa
  * (fixed port, then any port). Nothing is allocated.
  */
 export function matchPatterns(table: PatternTable, origin: string): boolean {
-  return scanOrigin(origin) && matchScanned(table, origin);
+  const hostEnd = scanOrigin(origin);
+  return hostEnd >= 0 && matchScanned(table, origin, hostEnd);
 }
 
-/** `matchPatterns` for the value that `scanOrigin` has just accepted (its parts are in `scanned`). */
-export function matchScanned(table: PatternTable, origin: string): boolean {
-  const { schemeEnd, hostEnd, port } = scanned;
+/**
+ * `matchPatterns` for a value that `scanOrigin` accepted, with the `hostEnd` it returned: the scheme ends
+ * at the first `:`, and the port (or -1 for none) follows the host.
+ */
+export function matchScanned(table: PatternTable, origin: string, hostEnd: number): boolean {
+  const schemeEnd = origin.indexOf(':');
+  const port = portAfter(origin, hostEnd);
   const bucket = table.schemes.get(hashRange(origin, 0, schemeEnd));
   if (bucket === undefined) return false;
   for (let i = 0; i < bucket.length; i++) {
@@ -283,6 +287,14 @@ export function matchScanned(table: PatternTable, origin: string): boolean {
     return entry.anyPort !== undefined && matchHost(entry.anyPort, origin, schemeEnd + 3, hostEnd);
   }
   return false;
+}
+
+/** The port number after `host:` (digits only, already checked by `scanOrigin`), or -1 when there is none. */
+function portAfter(origin: string, hostEnd: number): number {
+  if (hostEnd === origin.length) return -1;
+  let port = 0;
+  for (let i = hostEnd + 1; i < origin.length; i++) port = port * 10 + (origin.charCodeAt(i) - 48);
+  return port;
 }
 
 /** `s` has `part` at `start` (String.prototype.startsWith is slower in this hot loop). */

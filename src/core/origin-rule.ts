@@ -33,7 +33,11 @@ export type OriginRule =
       readonly patterns: PatternTable | undefined;
       readonly regexps: readonly RegExp[];
     }
-  | { readonly kind: 'callback'; readonly callback: OriginCallback };
+  /** `withRequest`: an adapter's `(origin, req) => answer` (see `requestOriginCallback` in origin-callback.ts). */
+  | { readonly kind: 'callback'; readonly callback: OriginCallback; readonly withRequest: boolean };
+
+/** Origin functions that adapters marked as taking the framework's request (`requestOriginCallback`). */
+export const requestOriginCallbacks = new WeakSet<object>();
 
 export interface OriginCompileContext {
   readonly production: boolean;
@@ -62,7 +66,9 @@ export function compileOriginRule(
   if (value === undefined || value === '*') return ANY;
   if (value === true) return REFLECT;
   if (value === false) return DISABLED;
-  if (typeof value === 'function') return { kind: 'callback', callback: value as OriginCallback };
+  if (typeof value === 'function') {
+    return { kind: 'callback', callback: value as OriginCallback, withRequest: requestOriginCallbacks.has(value) };
+  }
   const entries: readonly unknown[] = Array.isArray(value) ? value : [value];
   if (entries.length === 0 && !answer) {
     problems.push({
@@ -290,16 +296,16 @@ type Allowlist = Extract<OriginRule, { kind: 'allowlist' }>;
  */
 export function allowlistMatches(rule: Allowlist, origin: string): boolean {
   if (rule.exact.has(origin)) return true;
-  return inexactMatches(rule, origin, false);
+  return inexactMatches(rule, origin, -1);
 }
 
 /**
- * The allowlist without its exact Set (already consulted): patterns, then RegExps. `justScanned`: the
- * caller's last `scanOrigin` call accepted this very origin, so its parts are ready in `scanned`.
+ * The allowlist without its exact Set (already consulted): patterns, then RegExps. `hostEnd`: what the
+ * caller's `scanOrigin(origin)` returned, or -1 when it has not scanned it (then the patterns scan it).
  */
-export function inexactMatches(rule: Allowlist, origin: string, justScanned: boolean): boolean {
+export function inexactMatches(rule: Allowlist, origin: string, hostEnd: number): boolean {
   if (rule.patterns !== undefined) {
-    if (justScanned ? matchScanned(rule.patterns, origin) : matchPatterns(rule.patterns, origin)) return true;
+    if (hostEnd >= 0 ? matchScanned(rule.patterns, origin, hostEnd) : matchPatterns(rule.patterns, origin)) return true;
   }
   const regexps = rule.regexps;
   for (let i = 0; i < regexps.length; i++) {

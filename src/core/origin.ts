@@ -24,38 +24,32 @@ for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789-_') HOST_CHAR[c.charCodeAt
 HOST_CHAR[46] = DOT;
 
 /**
- * Where the last successful `scanOrigin` found the parts of its value: the scheme is [0, schemeEnd), the
- * host [schemeEnd + 3, hostEnd), the port a number, or -1 when absent. Valid until the next scan (the
- * per-request path is synchronous between a scan and its use).
- */
-export const scanned = { schemeEnd: 0, hostEnd: 0, port: -1 };
-
-/**
  * Checks that a value is a serialized origin, with bounded work (the length is capped first) and no
- * allocation; on success the parts' positions are left in `scanned`.
+ * allocation. Returns where its host ends (the scheme is [0, first `:`), the host [scheme end + 3,
+ * hostEnd), then `:port` or nothing), or -1 when it is not one. Nothing is left behind between calls.
  */
-export function scanOrigin(value: string): boolean {
+export function scanOrigin(value: string): number {
   const len = value.length;
-  if (len === 0 || len > MAX_ORIGIN_LENGTH) return false;
+  if (len === 0 || len > MAX_ORIGIN_LENGTH) return -1;
   // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), lower case in a serialized origin
   let i = 0;
   let c = value.charCodeAt(0);
-  if (!(c >= 97 && c <= 122)) return false;
+  if (!(c >= 97 && c <= 122)) return -1;
   for (i = 1; i < len; i++) {
     c = value.charCodeAt(i);
     if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) break;
   }
-  if (value.charCodeAt(i) !== 58 || value.charCodeAt(i + 1) !== 47 || value.charCodeAt(i + 2) !== 47) return false;
+  if (value.charCodeAt(i) !== 58 || value.charCodeAt(i + 1) !== 47 || value.charCodeAt(i + 2) !== 47) return -1;
   const schemeEnd = i;
   const hostStart = i + 3;
   let hostEnd: number;
   if (value.charCodeAt(hostStart) === 91) {
     // [IPv6]
     const close = value.indexOf(']', hostStart);
-    if (close === -1 || close === hostStart + 1) return false;
+    if (close === -1 || close === hostStart + 1) return -1;
     for (let j = hostStart + 1; j < close; j++) {
       c = value.charCodeAt(j);
-      if (!((c >= 48 && c <= 58) || (c >= 97 && c <= 102) || c === 46)) return false;
+      if (!((c >= 48 && c <= 58) || (c >= 97 && c <= 102) || c === 46)) return -1;
     }
     hostEnd = close + 1;
   } else {
@@ -66,31 +60,28 @@ export function scanOrigin(value: string): boolean {
       if (kind === LABEL_CHAR) {
         previousDot = false;
       } else if (kind === DOT) {
-        if (previousDot) return false;
+        if (previousDot) return -1;
         previousDot = true;
       } else {
         break;
       }
     }
-    if (hostEnd === hostStart) return false;
+    if (hostEnd === hostStart) return -1;
   }
   let port = -1;
   if (hostEnd !== len) {
-    if (value.charCodeAt(hostEnd) !== 58) return false;
+    if (value.charCodeAt(hostEnd) !== 58) return -1;
     const portLength = len - hostEnd - 1;
-    if (portLength === 0 || portLength > 5 || (portLength > 1 && value.charCodeAt(hostEnd + 1) === 48)) return false;
+    if (portLength === 0 || portLength > 5 || (portLength > 1 && value.charCodeAt(hostEnd + 1) === 48)) return -1;
     port = 0;
     for (let j = hostEnd + 1; j < len; j++) {
       c = value.charCodeAt(j);
-      if (c < 48 || c > 57) return false;
+      if (c < 48 || c > 57) return -1;
       port = port * 10 + (c - 48);
     }
-    if (port > 65535 || isDefaultPort(value, schemeEnd, port)) return false;
+    if (port > 65535 || isDefaultPort(value, schemeEnd, port)) return -1;
   }
-  scanned.schemeEnd = schemeEnd;
-  scanned.hostEnd = hostEnd;
-  scanned.port = port;
-  return true;
+  return hostEnd;
 }
 
 /** http/ws on 80, https/wss on 443: browsers leave these out. */
@@ -117,8 +108,9 @@ function isDefaultPort(value: string, schemeEnd: number, port: number): boolean 
 
 /** Parses a serialized origin, or returns undefined for anything a browser would not send. Bounded and linear. */
 export function parseOrigin(value: string): ParsedOrigin | undefined {
-  if (!scanOrigin(value)) return undefined;
-  const { schemeEnd, hostEnd } = scanned;
+  const hostEnd = scanOrigin(value);
+  if (hostEnd < 0) return undefined;
+  const schemeEnd = value.indexOf(':');
   return {
     scheme: value.slice(0, schemeEnd),
     host: value.slice(schemeEnd + 3, hostEnd),
@@ -128,7 +120,7 @@ export function parseOrigin(value: string): ParsedOrigin | undefined {
 
 /** True for a serialized origin (what a browser sends in `Origin`). Bounded, linear, allocates nothing. */
 export function isSerializedOrigin(value: string): boolean {
-  return scanOrigin(value);
+  return scanOrigin(value) >= 0;
 }
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443', ws: '80', wss: '443' };

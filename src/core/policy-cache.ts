@@ -13,7 +13,12 @@
 import type { ConfigProblem } from './config-error.js';
 import { createContentKey } from './content-key.js';
 import { type CorsOptions, OPTION_NAMES, type OriginCallback } from './options.js';
-import { compileOriginRule, type OriginCompileContext, type OriginRule } from './origin-rule.js';
+import {
+  compileOriginRule,
+  type OriginCompileContext,
+  type OriginRule,
+  requestOriginCallbacks,
+} from './origin-rule.js';
 import { type CompileContext, type CorsPolicy, compileRead, type OriginRuleCompiler } from './policy.js';
 import { readOptions } from './read-options.js';
 
@@ -93,7 +98,13 @@ function rebind<Req>(
   if (sameCallback && policy.onRefused === onRefused) return policy;
   return Object.freeze({
     ...policy,
-    origin: sameCallback ? policy.origin : { kind: 'callback' as const, callback: callback as OriginCallback },
+    origin: sameCallback
+      ? policy.origin
+      : {
+          kind: 'callback' as const,
+          callback: callback as OriginCallback,
+          withRequest: requestOriginCallbacks.has(callback as OriginCallback),
+        },
     onRefused,
   });
 }

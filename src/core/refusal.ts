@@ -3,7 +3,8 @@
  * message that says how to fix it. Built only for refused requests; never sent to the client by corsgate.
  */
 import { quote, show, shownWhole } from './log-safe.js';
-import { MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, NORMALIZED_METHODS } from './tokens.js';
+import { NORMALIZED_METHODS } from './methods.js';
+import { MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH } from './tokens.js';
 
 export type RefusalKind =
   | 'origin-not-allowed'
@@ -54,9 +55,6 @@ export function originMalformed(origin: string, preflight: boolean): CorsRefusal
     message: `Origin ${shown} is not a serialized origin (scheme://host[:port]); no browser sends it, so the request was refused.`,
   };
 }
-
-/** A request value for a one-line message: see log-safe.ts (kept under this name for callers). */
-export const showValue: (value: string, max?: number) => string = show;
 
 export function methodNotAllowed(method: string, origin: string): CorsRefusal {
   const shown = show(method);

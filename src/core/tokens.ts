@@ -3,9 +3,6 @@
  * user's lists, and per request to parse `Access-Control-Request-Headers` with bounded work.
  */
 
-/** Methods that `fetch()` upper-cases (Fetch "normalize a method"); every other method is sent as written. */
-export const NORMALIZED_METHODS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
-
 const TOKEN_CHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
   TOKEN_CHAR[c.charCodeAt(0)] = 1;

@@ -1,7 +1,9 @@
-// The shared, precomputed decisions (decideCached) must be exactly what the full computation gives.
+// The memo layer (src/core/decision-cache.ts) must give exactly what the full computation gives.
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { decide, decideUncached } from '../../src/core/decide.js';
-import { decideCachedFromHeaders } from '../../src/core/decision-cache.js';
+import { nodeReader } from '../../src/adapters/node-http.js';
+import { computeDecision, decide, decideRequest } from '../../src/core/decide.js';
+import { MAX_ORIGINS_MEMOIZED } from '../../src/core/decision-cache.js';
 import { type CorsOptions, compile, type RequestFacts } from '../../src/core/index.js';
 
 const CONFIGS: CorsOptions[] = [
@@ -40,7 +42,7 @@ describe('cached decisions equal the full computation', () => {
         for (const request of REQUESTS) {
           const facts: RequestFacts = { ...request, origin };
           const viaCache = await decide(cachedPolicy, facts, {});
-          const full = await decideUncached(freshPolicy(), facts, {});
+          const full = await computeDecision(freshPolicy(), facts, {});
           expect(viaCache, JSON.stringify(facts)).toEqual(full);
           const headers: Record<string, string | undefined> = {
             origin,
@@ -50,8 +52,10 @@ describe('cached decisions equal the full computation', () => {
             cookie: facts.hasCookie ? 'a=1' : undefined,
           };
           for (const name of Object.keys(headers)) if (headers[name] === undefined) delete headers[name];
-          const fromHeaders = decideCachedFromHeaders(cachedPolicy as never, facts.method, headers);
-          if (fromHeaders !== undefined && facts.secFetchSite === undefined) expect(fromHeaders).toEqual(full);
+          // The same request as node:http presents it, through the node adapter's reader.
+          const req = { method: facts.method, headers } as unknown as IncomingMessage;
+          const fromHeaders = await decideRequest(cachedPolicy, nodeReader, req, {});
+          if (facts.secFetchSite === undefined) expect(fromHeaders).toEqual(full);
         }
       }
     }
@@ -140,5 +144,38 @@ describe('cached decisions equal the full computation', () => {
     for (let i = 0; i < 100; i++) decide(policy, { method: 'GET', origin: `https://t${i}.example.com` }, {});
     expect(policy.cache.byOrigin).toBeUndefined();
     expect(policy.cache.preflights).toBeUndefined();
+  });
+
+  it('a flood of distinct allowed origins cannot grow the per-origin memos past their cap', () => {
+    const flood = (n: number, origin: (i: number) => string) =>
+      Array.from({ length: n }, (_, i) => ({ method: 'GET', origin: origin(i) }) satisfies RequestFacts);
+    const preflight = (origin: string): RequestFacts => ({
+      method: 'OPTIONS',
+      origin,
+      accessControlRequestMethod: 'PUT',
+    });
+    // Reflected and pattern-matched origins are never kept (their number is the sender's choice).
+    for (const options of [{ origin: true }, { origin: ['https://*.example.com'] }] as CorsOptions[]) {
+      const policy = compile(options);
+      for (const facts of flood(3 * MAX_ORIGINS_MEMOIZED, (i) => `https://t${i}.example.com`)) {
+        expect(decide(policy, facts, {})).toMatchObject({ allowed: true });
+        expect(decide(policy, preflight(facts.origin as string), {})).toMatchObject({ allowed: true });
+      }
+      expect(policy.cache.byOrigin?.size ?? 0).toBe(0);
+      expect(policy.cache.preflights?.size ?? 0).toBe(0);
+    }
+    // Exact origins are kept, but never more than the cap, however long the allowlist.
+    const list = Array.from({ length: 3 * MAX_ORIGINS_MEMOIZED }, (_, i) => `https://a${i}.example.com`);
+    const policy = compile({ origin: [...list, 'https://*.example.org'] });
+    for (const origin of list) {
+      expect(decide(policy, { method: 'GET', origin }, {})).toMatchObject({ allowed: true });
+      expect(decide(policy, preflight(origin), {})).toMatchObject({ allowed: true });
+      expect(policy.cache.byOrigin?.size).toBeLessThanOrEqual(MAX_ORIGINS_MEMOIZED);
+      expect(policy.cache.preflights?.size).toBeLessThanOrEqual(MAX_ORIGINS_MEMOIZED);
+    }
+    expect(policy.cache.byOrigin?.size).toBeGreaterThan(0);
+    // And an origin kept, forgotten and decided again gets the same answer.
+    const again = decide(policy, { method: 'GET', origin: list[0] as string }, {});
+    expect(again).toEqual(computeDecision(compile({ origin: list }), { method: 'GET', origin: list[0] as string }, {}));
   });
 });

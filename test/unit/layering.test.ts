@@ -4,7 +4,7 @@
  * their own, so they never import each other's entry files.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', 'src');
@@ -14,17 +14,27 @@ function imports(file: string): string[] {
   return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1] as string);
 }
 
+/** The .ts files of a directory of src/, its subdirectories included (src/core/headers/). */
 function files(dir: string): string[] {
-  return readdirSync(join(root, dir))
-    .filter((name) => name.endsWith('.ts'))
-    .map((name) => join(root, dir, name));
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? files(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(root, dir, entry.name)]
+        : [],
+  );
+}
+
+/** A relative import of `file` that stays inside src/<dir>. */
+function isInside(file: string, spec: string, dir: string): boolean {
+  return spec.startsWith('.') && resolve(dirname(file), spec).startsWith(`${join(root, dir)}/`);
 }
 
 describe('layering', () => {
   it('src/core imports only its own files, tldts and redos-detector', () => {
     const outside = files('core').flatMap((file) =>
       imports(file)
-        .filter((spec) => !spec.startsWith('./') && spec !== 'tldts' && spec !== 'redos-detector')
+        .filter((spec) => !isInside(file, spec, 'core') && spec !== 'tldts' && spec !== 'redos-detector')
         .map((spec) => `${file}: ${spec}`),
     );
     expect(outside).toEqual([]);
@@ -50,5 +60,31 @@ describe('layering', () => {
         .map((spec) => `${file}: ${spec}`),
     );
     expect(crossing).toEqual([]);
+  });
+
+  it('no import cycle in src/ (type-only imports included)', () => {
+    const all = [...files('core'), ...files('adapters'), ...files('cli')];
+    const edges = new Map(
+      all.map((file) => [
+        file,
+        imports(file)
+          .filter((spec) => spec.startsWith('.'))
+          .map((spec) => resolve(dirname(file), spec).replace(/\.js$/, '.ts')),
+      ]),
+    );
+    const cycles: string[] = [];
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'visiting') {
+        cycles.push([...path.slice(path.indexOf(file)), file].map((f) => f.slice(root.length + 1)).join(' -> '));
+        return;
+      }
+      state.set(file, 'visiting');
+      for (const next of edges.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of all) visit(file, []);
+    expect(cycles).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { type CorsOptions, type CorsRefusal, compile, decide, type RequestFacts } from '../../src/core/index.js';
-import { showValue } from '../../src/core/refusal.js';
+import { show as showValue } from '../../src/core/log-safe.js';
 import cors from '../../src/index.js';
 import { send } from '../helpers/server.js';
 

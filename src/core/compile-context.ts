@@ -1,0 +1,30 @@
+/**
+ * What an adapter tells `compile` besides the options: production or not, where warnings go, how lists
+ * are joined, the names its users write. Every start-up message names an option through `optionName`, so
+ * an adapter whose framework spells options differently (`hono/cors`'s `allowHeaders`) gets its users'
+ * names in the messages from the templates themselves, not by rewriting the text afterwards.
+ */
+export interface CompileContext {
+  /** Compile for production: plain-http origins other than localhost are refused. Adapters pass NODE_ENV === 'production'. */
+  readonly production?: boolean;
+  /** Receives start-up warnings (an unanchored RegExp, say). Default: `console.warn`. */
+  readonly warn?: (message: string) => void;
+  /**
+   * Joins the names of an array given for `methods`, `allowedHeaders` or `exposedHeaders` into the header
+   * value. Default `','` (as `cors` writes it); `@fastify/cors` writes `', '`.
+   */
+  readonly listSeparator?: string;
+  /** Option names an adapter reads and removes itself before compiling: offered for mistyped names. */
+  readonly adapterOptionNames?: readonly string[];
+  /** The name the user wrote for one of corsgate's options (e.g. `methods` → `allowMethods`). Default: the same name. */
+  readonly optionName?: (name: string) => string;
+}
+
+/** `optionName` of a context, or the identity. */
+export type OptionNamer = (name: string) => string;
+
+const sameName: OptionNamer = (name) => name;
+
+export function optionNamer(context: CompileContext): OptionNamer {
+  return context.optionName ?? sameName;
+}
