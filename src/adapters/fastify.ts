@@ -326,10 +326,7 @@ function finish(
 }
 
 /** `preflight: false`: no request is a preflight; an OPTIONS one gets the headers of an actual request. */
-const noPreflightReader: RequestReader<FastifyRequest['raw']> = {
-  method: nodeReader.method,
-  header: (req, name) => (name === 'access-control-request-method' ? undefined : nodeReader.header(req, name)),
-};
+const noPreflightReader: RequestReader<FastifyRequest['raw']> = { ...nodeReader, requestMethod: () => undefined };
 
 /** Fastify's reply as the node-style header writer's sink (its own `header()`, so hooks and `onSend` see them). */
 function replySink(reply: FastifyReply, request: FastifyRequest): HeaderSink {

@@ -8,25 +8,32 @@ import { mergeVary } from '../core/index.js';
 import type { RequestReader } from '../core/request.js';
 import { onceEach } from '../core/warn-once.js';
 
+const get = (request: Request, name: string): string | undefined => request.headers.get(name) ?? undefined;
+
 /**
  * A Fetch `Request` as the core reads it. Reading a header is the adapter's main cost on an allowed
  * request, and the core asks only for what can matter (src/core/request.ts).
  */
 export const fetchReader: RequestReader<Request> = {
   method: (request) => request.method,
-  header: (request, name) => request.headers.get(name) ?? undefined,
+  origin: (request) => get(request, 'origin'),
+  requestMethod: (request) => get(request, 'access-control-request-method'),
+  requestHeaders: (request) => get(request, 'access-control-request-headers'),
+  requestPrivateNetwork: (request) => get(request, 'access-control-request-private-network'),
+  hasCookie: (request) => request.headers.has('cookie'),
+  secFetchSite: (request) => get(request, 'sec-fetch-site'),
+  secFetchMode: (request) => get(request, 'sec-fetch-mode'),
 };
 
 /**
- * The same, when nothing but the headers leaves the adapter (`withCors` without `onRefused`): `Cookie` and
- * `Sec-Fetch-*`, which only decide whether a refusal is reported (never a header), are not read.
+ * The same, when nothing but the headers leaves the adapter (`withCors` or Hono without `onRefused`):
+ * `Cookie` and `Sec-Fetch-*`, which only decide whether a refusal is reported (never a header), are not read.
  */
 export const fetchReaderWithoutRefusals: RequestReader<Request> = {
-  method: (request) => request.method,
-  header(request, name) {
-    if (name === 'cookie' || name === 'sec-fetch-site' || name === 'sec-fetch-mode') return undefined;
-    return request.headers.get(name) ?? undefined;
-  },
+  ...fetchReader,
+  hasCookie: () => false,
+  secFetchSite: () => undefined,
+  secFetchMode: () => undefined,
 };
 
 /** The reader for a policy: refusal facts only when they are reported (`onRefused`) or returned. */

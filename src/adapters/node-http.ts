@@ -18,11 +18,18 @@ import { DEBUG_ENABLED, logDecision } from './debug-log.js';
  */
 export const nodeReader: RequestReader<IncomingMessage> = {
   method: (req) => req.method ?? 'GET',
-  header(req, name) {
-    const value = req.headers[name];
-    return typeof value === 'string' || value === undefined ? value : value.join(', ');
-  },
+  origin: (req) => oneValue(req.headers.origin),
+  requestMethod: (req) => oneValue(req.headers['access-control-request-method']),
+  requestHeaders: (req) => oneValue(req.headers['access-control-request-headers']),
+  requestPrivateNetwork: (req) => oneValue(req.headers['access-control-request-private-network']),
+  hasCookie: (req) => req.headers.cookie !== undefined,
+  secFetchSite: (req) => oneValue(req.headers['sec-fetch-site']),
+  secFetchMode: (req) => oneValue(req.headers['sec-fetch-mode']),
 };
+
+function oneValue(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' || value === undefined ? value : value.join(', ');
+}
 
 /** The facts of a node:http request (for debug lines and adapters that adjust them). */
 export function nodeFacts(req: IncomingMessage): RequestFacts {

@@ -32,16 +32,25 @@ export function decideRequest<Req, Source>(
 ): CorsDecision | Promise<CorsDecision> {
   const cache = policy.cache;
   if (cache.always !== undefined) return cache.always;
-  const origin = reader.header(source, 'origin');
-  if (origin === undefined && cache.noOrigin !== undefined) return cache.noOrigin;
-  const method = reader.method(source);
-  const requestMethod =
-    origin !== undefined && method === 'OPTIONS' ? reader.header(source, 'access-control-request-method') : undefined;
-  if (origin !== undefined) {
-    const kept = recall(policy, reader, source, origin, requestMethod);
+  const origin = reader.origin(source);
+  if (origin === undefined) {
+    if (cache.noOrigin !== undefined) return cache.noOrigin;
+  } else {
+    const kept = recall(policy, reader, source, origin);
     if (kept !== undefined) return kept;
   }
-  const facts = readFacts(reader, source, method, origin, requestMethod);
+  return decideAndRemember(policy, reader, source, req, origin);
+}
+
+/** A miss: the full computation, and what it may keep for later requests. */
+function decideAndRemember<Req, Source>(
+  policy: CorsPolicy<Req>,
+  reader: RequestReader<Source>,
+  source: Source,
+  req: Req,
+  origin: string | undefined,
+): CorsDecision | Promise<CorsDecision> {
+  const facts = readFacts(reader, source, reader.method(source), origin);
   const decision = computeDecision(policy, facts, req);
   if (!(decision instanceof Promise)) remember(policy, facts, decision);
   return decision;

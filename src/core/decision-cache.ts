@@ -137,28 +137,28 @@ export function buildDecisionCache(parts: CacheParts): DecisionCache {
 
 /**
  * The memoized decision for a CORS request (`origin` present), or undefined: then the full computation
- * runs. Reads only what the key needs: for an actual request `Cookie` (when `credentials` is off and a
- * decision is kept), for a preflight its `Access-Control-Request-Headers` and `-Private-Network` (when a
- * decision is kept for the origin).
+ * runs. Reads only what the key needs: the method (and `Access-Control-Request-Method` for `OPTIONS`); for
+ * an actual request `Cookie` (when `credentials` is off and a decision is kept), for a preflight its
+ * `Access-Control-Request-Headers` and `-Private-Network` (when a decision is kept for the origin).
  */
 export function recall<Source>(
   policy: MemoPolicy,
   reader: RequestReader<Source>,
   source: Source,
   origin: string,
-  accessControlRequestMethod: string | undefined,
 ): CorsDecision | undefined {
   const cache = policy.cache;
+  const accessControlRequestMethod = reader.method(source) === 'OPTIONS' ? reader.requestMethod(source) : undefined;
   if (accessControlRequestMethod === undefined) {
     const kept = cache.anyOrigin ?? cache.byOrigin?.get(origin);
     if (kept === undefined) return undefined;
-    return policy.credentials || reader.header(source, 'cookie') === undefined ? kept : undefined;
+    return policy.credentials || !reader.hasCookie(source) ? kept : undefined;
   }
   const memo = cache.preflights?.get(cache.anyOrigin !== undefined ? '' : origin);
   return memo !== undefined &&
     memo.method === accessControlRequestMethod &&
-    memo.requestHeaders === reader.header(source, 'access-control-request-headers') &&
-    memo.privateNetwork === reader.header(source, 'access-control-request-private-network')
+    memo.requestHeaders === reader.requestHeaders(source) &&
+    memo.privateNetwork === reader.requestPrivateNetwork(source)
     ? memo.decision
     : undefined;
 }

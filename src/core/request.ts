@@ -7,72 +7,64 @@
  */
 import type { RequestFacts } from './decision.js';
 
-/** The request headers the core reads, by lower-case name. */
-export type RequestHeaderName =
-  | 'origin'
-  | 'access-control-request-method'
-  | 'access-control-request-headers'
-  | 'access-control-request-private-network'
-  | 'cookie'
-  | 'sec-fetch-site'
-  | 'sec-fetch-mode';
-
+/**
+ * The request facts the core reads, one small function each (so each inlines into the core as a plain
+ * property load or one `Headers.get`). Header values as received, one string per header, `undefined`
+ * when absent.
+ */
 export interface RequestReader<Source> {
   /** The request method as received (`GET` when the server does not say). */
   method(source: Source): string;
-  /** The header's value as one string, or undefined when the request does not have it. */
-  header(source: Source, name: RequestHeaderName): string | undefined;
+  /** `Origin`. */
+  origin(source: Source): string | undefined;
+  /** `Access-Control-Request-Method` (read only for `OPTIONS` requests with `Origin`). */
+  requestMethod(source: Source): string | undefined;
+  /** `Access-Control-Request-Headers` (read only for preflights). */
+  requestHeaders(source: Source): string | undefined;
+  /** `Access-Control-Request-Private-Network` (read only for preflights). */
+  requestPrivateNetwork(source: Source): string | undefined;
+  /** The request has a `Cookie` header. */
+  hasCookie(source: Source): boolean;
+  /** `Sec-Fetch-Site` (only decides whether a refusal is reported). */
+  secFetchSite(source: Source): string | undefined;
+  /** `Sec-Fetch-Mode` (read only with a cookie). */
+  secFetchMode(source: Source): string | undefined;
 }
 
 /** A `RequestFacts` object read as a request (the exported `decide` takes facts). */
 export const factsReader: RequestReader<RequestFacts> = {
   method: (facts) => facts.method,
-  header(facts, name) {
-    switch (name) {
-      case 'origin':
-        return facts.origin;
-      case 'access-control-request-method':
-        return facts.accessControlRequestMethod;
-      case 'access-control-request-headers':
-        return facts.accessControlRequestHeaders;
-      case 'access-control-request-private-network':
-        return facts.accessControlRequestPrivateNetwork;
-      case 'cookie':
-        return facts.hasCookie === true ? '' : undefined;
-      case 'sec-fetch-site':
-        return facts.secFetchSite;
-      case 'sec-fetch-mode':
-        return facts.secFetchMode;
-    }
-  },
+  origin: (facts) => facts.origin,
+  requestMethod: (facts) => facts.accessControlRequestMethod,
+  requestHeaders: (facts) => facts.accessControlRequestHeaders,
+  requestPrivateNetwork: (facts) => facts.accessControlRequestPrivateNetwork,
+  hasCookie: (facts) => facts.hasCookie === true,
+  secFetchSite: (facts) => facts.secFetchSite,
+  secFetchMode: (facts) => facts.secFetchMode,
 };
 
 /**
- * The facts of a request, for the full computation (and debug lines). `method`, `origin` and
- * `accessControlRequestMethod` are given when already read; the rest is read here: the
- * `Access-Control-Request-*` headers only for a preflight, `Sec-Fetch-Mode` only with a cookie.
+ * The facts of a request, for the full computation (and debug lines). `method` and `origin` are given
+ * when already read; the rest is read here: the `Access-Control-Request-*` headers only for a preflight,
+ * `Sec-Fetch-Mode` only with a cookie.
  */
 export function readFacts<Source>(
   reader: RequestReader<Source>,
   source: Source,
   method: string = reader.method(source),
-  origin: string | undefined = reader.header(source, 'origin'),
-  accessControlRequestMethod: string | undefined = origin !== undefined && method === 'OPTIONS'
-    ? reader.header(source, 'access-control-request-method')
-    : undefined,
+  origin: string | undefined = reader.origin(source),
 ): RequestFacts {
-  const preflight = accessControlRequestMethod !== undefined;
-  const hasCookie = reader.header(source, 'cookie') !== undefined;
+  const requestMethod = origin !== undefined && method === 'OPTIONS' ? reader.requestMethod(source) : undefined;
+  const preflight = requestMethod !== undefined;
+  const hasCookie = reader.hasCookie(source);
   return {
     method,
     origin,
-    accessControlRequestMethod,
-    accessControlRequestHeaders: preflight ? reader.header(source, 'access-control-request-headers') : undefined,
-    accessControlRequestPrivateNetwork: preflight
-      ? reader.header(source, 'access-control-request-private-network')
-      : undefined,
+    accessControlRequestMethod: requestMethod,
+    accessControlRequestHeaders: preflight ? reader.requestHeaders(source) : undefined,
+    accessControlRequestPrivateNetwork: preflight ? reader.requestPrivateNetwork(source) : undefined,
     hasCookie,
-    secFetchSite: reader.header(source, 'sec-fetch-site'),
-    secFetchMode: hasCookie ? reader.header(source, 'sec-fetch-mode') : undefined,
+    secFetchSite: reader.secFetchSite(source),
+    secFetchMode: hasCookie ? reader.secFetchMode(source) : undefined,
   };
 }
