@@ -11,7 +11,6 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 // biome-ignore lint/suspicious/noTsIgnore: @ts-expect-error would fail where @types/express is installed.
 // @ts-ignore -- optional: @types/express may be absent
 import type { Request as MaybeExpressRequest } from 'express';
-import { show } from '../core/config-error.js';
 import {
   type CorsOptions as CoreCorsOptions,
   type CorsOptionsDelegate as CoreCorsOptionsDelegate,
@@ -20,6 +19,7 @@ import {
   type CorsPolicy,
   compile,
 } from '../core/index.js';
+import { showConfigured as show } from '../core/log-safe.js';
 import { createPolicyCache } from '../core/policy-cache.js';
 import {
   callUserFunction,
@@ -27,6 +27,7 @@ import {
   type DelegateOptions,
   delegateTimeoutMessage,
 } from '../core/user-function.js';
+import { firstTime } from '../core/warn-once.js';
 import { decideNode, nodeCompileContext, writeDecision } from './node-http.js';
 
 /**
@@ -183,8 +184,7 @@ const lateDelegates = new WeakSet<object>();
 
 /** A delegate that answered twice, or failed after answering: the first answer stood (warned once per delegate). */
 function warnLateDelegate(delegate: object, err: unknown, timedOut: boolean, timeLimit: number): void {
-  if (lateDelegates.has(delegate)) return;
-  lateDelegates.add(delegate);
+  if (!firstTime(lateDelegates, delegate)) return;
   const what =
     err !== null && err !== undefined
       ? `failed (${err instanceof Error ? err.message : String(err)}) after it had answered`

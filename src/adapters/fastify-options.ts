@@ -20,11 +20,11 @@ import { readTimeLimit } from '../core/time-limit.js';
 import { DELEGATE_TIMEOUT } from '../core/user-function.js';
 
 /** The Fastify hooks `@fastify/cors` can run in (option `hook`). */
-export const FASTIFY_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization'] as const;
+const FASTIFY_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization'] as const;
 export type FastifyCorsHook = (typeof FASTIFY_HOOKS)[number];
 
 /** `@fastify/cors`'s default methods: the CORS-safelisted ones (`cors` has `GET,HEAD,PUT,PATCH,POST,DELETE`). */
-export const FASTIFY_DEFAULT_METHODS = 'GET,HEAD,POST';
+const FASTIFY_DEFAULT_METHODS = 'GET,HEAD,POST';
 
 /** An origin value, as `@fastify/cors` takes it: arrays may nest. */
 export type FastifyOrigin = boolean | string | RegExp | ReadonlyArray<FastifyOriginEntry>;
@@ -78,7 +78,7 @@ export type FastifyCorsOptionsDelegate = (
 ) => void | FastifyCorsOptions | PromiseLike<FastifyCorsOptions>;
 
 /** Options of `@fastify/cors` that corsgate's core does not read: this adapter reads them. */
-export const FASTIFY_OPTION_NAMES = [
+const FASTIFY_OPTION_NAMES = [
   'hook',
   'delegator',
   'delegateTimeout',
@@ -182,10 +182,7 @@ export function registrationProblems(options: FastifyCorsOptions): ConfigProblem
 }
 
 /** The options the core compiles: Fastify-only names removed, `@fastify/cors`'s defaults and value forms applied. */
-export function toCoreOptions(
-  options: FastifyCorsOptions,
-  context: FastifyCompileContext,
-): CorsOptions<FastifyRequest> {
+function toCoreOptions(options: FastifyCorsOptions, context: FastifyCompileContext): CorsOptions<FastifyRequest> {
   const core: Record<string, unknown> = {};
   for (const name of Object.keys(options)) {
     if (!ADAPTER_NAMES.has(name)) core[name] = (options as Record<string, unknown>)[name];

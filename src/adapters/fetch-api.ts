@@ -29,7 +29,7 @@ export const fetchReader: RequestReader<Request> = {
  * The same, when nothing but the headers leaves the adapter (`withCors` or Hono without `onRefused`):
  * `Cookie` and `Sec-Fetch-*`, which only decide whether a refusal is reported (never a header), are not read.
  */
-export const fetchReaderWithoutRefusals: RequestReader<Request> = {
+const fetchReaderWithoutRefusals: RequestReader<Request> = {
   ...fetchReader,
   hasCookie: () => false,
   secFetchSite: () => undefined,

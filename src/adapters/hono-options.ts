@@ -51,7 +51,7 @@ export interface HonoCorsOptions extends Omit<CorsOptions<Context>, 'origin'> {
 }
 
 /** `hono/cors`'s default `allowMethods` (hono 4.13), used when neither `allowMethods` nor `methods` is given. */
-export const HONO_DEFAULT_METHODS: readonly string[] = Object.freeze([
+const HONO_DEFAULT_METHODS: readonly string[] = Object.freeze([
   'GET',
   'HEAD',
   'PUT',
@@ -164,7 +164,7 @@ function originCallback(fn: HonoOriginFunction): (origin: string | undefined) =>
  * answer with. From a function declared `(origin, c)` a boolean is an error: that is the shape of cors's
  * node-style `(origin, callback)`, whose returned value is not its answer, so it must never grant.
  */
-export function readOriginAnswer(answer: unknown, origin: string | undefined, acceptsBoolean: boolean): boolean | '*' {
+function readOriginAnswer(answer: unknown, origin: string | undefined, acceptsBoolean: boolean): boolean | '*' {
   if (typeof answer === 'string') {
     if (answer === '*') return '*';
     return origin !== undefined && origin !== '' && answer === origin;

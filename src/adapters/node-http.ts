@@ -32,7 +32,7 @@ function oneValue(value: string | string[] | undefined): string | undefined {
 }
 
 /** The facts of a node:http request (for debug lines and adapters that adjust them). */
-export function nodeFacts(req: IncomingMessage): RequestFacts {
+function nodeFacts(req: IncomingMessage): RequestFacts {
   return readFacts(nodeReader, req);
 }
 
@@ -49,7 +49,7 @@ export function decideNode<Ctx>(
 }
 
 /** The `Vary` value after adding `names` to what the response has (usually nothing yet: then `names`, built at start-up). */
-export function mergedVary(existing: unknown, names: string): string {
+function mergedVary(existing: unknown, names: string): string {
   if (existing === undefined) return names;
   return mergeVary(Array.isArray(existing) ? existing.join(', ') : String(existing), names);
 }

@@ -1,5 +1,3 @@
-import { quote } from './log-safe.js';
-
 /** One thing wrong with a configuration: which option, the bad value, what is wrong and how to fix it. */
 export interface ConfigProblem {
   readonly option: string;
@@ -33,24 +31,5 @@ function formatProblems(problems: readonly ConfigProblem[]): string {
   return `corsgate: invalid configuration (${lines.length} problems):\n${lines.map((l) => `  - ${l}`).join('\n')}`;
 }
 
-/**
- * A configured string is shown longer than a request value: an allowlist entry or a comma-separated
- * list from an environment variable should be readable whole in the start-up error.
- */
-export const MAX_CONFIG_SHOWN = 200;
-
-/**
- * Renders a configured value the way a user wrote it, for messages. Strings go through the same renderer
- * as request values (log-safe.ts: quoted, escaped, bounded), since a user function's answer or a value
- * read from the environment can carry anything.
- */
-export function show(value: unknown, depth = 0): string {
-  if (typeof value === 'string') return quote(value, MAX_CONFIG_SHOWN);
-  if (value instanceof RegExp) return String(value);
-  if (typeof value === 'function') return 'a function';
-  // one level of nesting shown: a list that contains itself must not recurse forever
-  if (Array.isArray(value)) return depth > 0 ? 'a list' : `[${value.map((v) => show(v, depth + 1)).join(', ')}]`;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
+/** Configured values in messages are rendered by log-safe.ts (`showConfigured`), the one renderer. */
+export { showConfigured as show } from './log-safe.js';

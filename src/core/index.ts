@@ -1,10 +1,14 @@
 /** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
 export { closestName as closestOptionName } from './closest-name.js';
-export { type ConfigProblem, CorsConfigError, show as showConfigValue } from './config-error.js';
+export { type ConfigProblem, CorsConfigError } from './config-error.js';
 export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
 export type { Header } from './header-names.js';
 export { mergeVary } from './headers/vary.js';
-export { quote as quoteRequestValue, show as showRequestValue } from './log-safe.js';
+export {
+  quote as quoteRequestValue,
+  show as showRequestValue,
+  showConfigured as showConfigValue,
+} from './log-safe.js';
 export type {
   CallbackCorsOptions,
   CorsOptions,

@@ -6,12 +6,15 @@
  *
  * - `show(v)`: bare when `v` is a short plain token or origin (`PUT`, `x-trace`, `https://a.example:8443`),
  *   otherwise `quote(v)`.
+ * - `showConfigured(v)`: a configured value (any type) the way a user wrote it, strings through `quote`.
  * - `quote(v)`: always a double-quoted string, a valid JSON string literal when not cut: `"` `\` and every
  *   C0, DEL, C1 (U+0085 included), format (bidi overrides, zero-width), separator (U+2028/2029, non-ASCII
  *   spaces), private-use, unassigned or lone-surrogate character is written `\uXXXX` (`\n` `\r` `\t` for
  *   those three). A value longer than the bound is cut and ends `…(65536 chars)` inside the quotes, with
  *   its original length; a `…` in the value itself is written `\u2026`, so the marker cannot be forged.
  */
+
+import { isTokenChar } from './tokens.js';
 
 /** Default bound: at most this many characters of a value are shown (escapes counted as written). */
 export const MAX_SHOWN = 128;
@@ -21,8 +24,7 @@ export const MAX_SHOWN = 128;
  * Cc (C0, DEL, C1), Cf (format: bidi controls, zero-width), Cs (lone surrogates), Co (private use),
  * Cn (unassigned), Zl and Zp (U+2028/2029) and Zs other than the ASCII space.
  */
-export const UNSAFE =
-  /["\\\u2026\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
+const UNSAFE = /["\\\u2026\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
 
 /** Control, format and separator characters only (not `"`, `\` or `…`): for text that is not quoted. */
 export const UNSAFE_IN_TEXT =
@@ -86,14 +88,9 @@ function isLow(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** Shown bare: a token character (RFC 9110) or `:` `/` `[` `]`. */
+/** Shown bare: a token character (RFC 9110, tokens.ts) or `:` `/` `[` `]` (origins). */
 function plainChar(code: number): boolean {
-  return PLAIN_CHARS[code] === 1;
-}
-
-const PLAIN_CHARS = new Uint8Array(128);
-for (const ch of "!#$%&'*+-.^_`|~:/[]0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
-  PLAIN_CHARS[ch.charCodeAt(0)] = 1;
+  return isTokenChar(code) || code === 58 || code === 47 || code === 91 || code === 93;
 }
 
 /** `value` bare when it is a short plain token or origin, otherwise `quote(value, max)`. */
@@ -107,4 +104,27 @@ export function show(value: string, max = MAX_SHOWN): string {
 export function shownWhole(value: string, max = MAX_SHOWN): boolean {
   // a value's own `…` is escaped, so only a cut value ends with the length note
   return !quote(value, max).endsWith(`…(${value.length} chars)"`);
+}
+
+/**
+ * A configured string is shown longer than a request value: an allowlist entry or a comma-separated
+ * list from an environment variable should be readable whole in the start-up error.
+ */
+const MAX_CONFIG_SHOWN = 200;
+
+/**
+ * Renders a configured value the way a user wrote it, for start-up messages. Strings are quoted like
+ * request values (a user function's answer or a value read from the environment can carry anything).
+ */
+export function showConfigured(value: unknown, depth = 0): string {
+  if (typeof value === 'string') return quote(value, MAX_CONFIG_SHOWN);
+  if (value instanceof RegExp) return String(value);
+  if (typeof value === 'function') return 'a function';
+  // one level of nesting shown: a list that contains itself must not recurse forever
+  if (Array.isArray(value)) {
+    return depth > 0 ? 'a list' : `[${value.map((v) => showConfigured(v, depth + 1)).join(', ')}]`;
+  }
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
 }

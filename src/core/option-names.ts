@@ -4,7 +4,8 @@
  */
 import { closestName } from './closest-name.js';
 import type { OptionNamer } from './compile-context.js';
-import { type ConfigProblem, show } from './config-error.js';
+import type { ConfigProblem } from './config-error.js';
+import { showConfigured as show } from './log-safe.js';
 import { type CorsOptions, OPTION_NAMES } from './options.js';
 
 export function checkOptionNames(

@@ -4,9 +4,9 @@
  * decision.
  */
 import type { OptionNamer } from './compile-context.js';
-import { type ConfigProblem, CorsConfigError, show } from './config-error.js';
+import { type ConfigProblem, CorsConfigError } from './config-error.js';
 import type { ContentKey } from './content-key.js';
-import { quote } from './log-safe.js';
+import { quote, showConfigured as show } from './log-safe.js';
 import type { OriginCallbackResult } from './options.js';
 import {
   allowlistMatches,
@@ -17,6 +17,7 @@ import {
 } from './origin-rule.js';
 import { readTimeLimit } from './time-limit.js';
 import { callUserFunction } from './user-function.js';
+import { firstTime } from './warn-once.js';
 
 /** What running an origin callback needs of the policy. */
 export interface CallbackPolicy {
@@ -33,7 +34,7 @@ export interface CallbackPolicy {
 /** The request object the adapter passes along, for a callback that takes it (see `requestOriginCallback`). */
 export type RequestOfCallback<Req> = Req;
 
-export const DEFAULT_ORIGIN_CALLBACK_TIMEOUT = 10_000;
+const DEFAULT_ORIGIN_CALLBACK_TIMEOUT = 10_000;
 
 /** `originCallbackTimeout`: 1 to 2^31-1 ms or `Infinity` (src/core/time-limit.ts). */
 export function compileOriginCallbackTimeout(value: unknown, n: OptionNamer, problems: ConfigProblem[]): number {
@@ -118,8 +119,7 @@ function timeoutMessage(policy: CallbackPolicy, origin: string | undefined, igno
 }
 
 function warnLate(policy: CallbackPolicy, settled: 'answered' | 'timed out', err: unknown): void {
-  if (lateWarnings.has(policy)) return;
-  lateWarnings.add(policy);
+  if (!firstTime(lateWarnings, policy)) return;
   const what =
     err !== null && err !== undefined
       ? `failed (${err instanceof Error ? err.message : String(err)}) after it had answered`

@@ -4,7 +4,8 @@
  * `https://*.example.com` in a table walked by host label (see origin-pattern.ts); RegExps are copied
  * without the `g`/`y` flags so that no `lastIndex` state leaks between requests.
  */
-import { type ConfigProblem, show } from './config-error.js';
+import type { ConfigProblem } from './config-error.js';
+import { showConfigured as show } from './log-safe.js';
 import type { OriginCallback, StaticOrigin } from './options.js';
 import { checkConfiguredOrigin, isLoopbackHost, type ParsedOrigin, parseOrigin, suggestOrigin } from './origin.js';
 import {

@@ -25,7 +25,7 @@ import { readOptions } from './read-options.js';
 /** Distinct option contents kept compiled per delegate. */
 export const MAX_POLICIES_CACHED = 64;
 /** Distinct `origin` values kept compiled per delegate. */
-export const MAX_ORIGIN_RULES_CACHED = 64;
+const MAX_ORIGIN_RULES_CACHED = 64;
 
 /** Short key parts for the known option names (an unknown name is keyed as a JSON string). */
 const NAME_KEYS = new Map<string, string>(OPTION_NAMES.map((name, i) => [name, String(i)]));

@@ -29,7 +29,6 @@ import { type ReadOptions, readOptions } from './read-options.js';
 import { checkOnRefused, type OnRefused } from './report.js';
 
 export type { CompileContext } from './compile-context.js';
-export type { RequestHeaderRule } from './headers/allow-headers.js';
 export { DEFAULT_METHODS } from './headers/allow-methods.js';
 export type { OriginRuleCompiler } from './headers/allow-origin.js';
 

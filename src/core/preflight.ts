@@ -4,7 +4,8 @@
  * `optionsSuccessStatus` (a 2xx, §4.8 step 7: "ok status"), or passed on (`preflightContinue`).
  */
 import type { OptionNamer } from './compile-context.js';
-import { type ConfigProblem, show } from './config-error.js';
+import type { ConfigProblem } from './config-error.js';
+import { showConfigured as show } from './log-safe.js';
 
 /**
  * - `preflight`: OPTIONS with `Origin` and `Access-Control-Request-Method` (Fetch Standard §4.8).
@@ -22,7 +23,7 @@ export function classify(
   return method === 'OPTIONS' && accessControlRequestMethod !== undefined ? 'preflight' : 'actual';
 }
 
-export const DEFAULT_PREFLIGHT_STATUS = 204;
+const DEFAULT_PREFLIGHT_STATUS = 204;
 
 export function compilePreflightStatus(value: unknown, n: OptionNamer, problems: ConfigProblem[]): number {
   if (value === undefined) return DEFAULT_PREFLIGHT_STATUS;

@@ -7,7 +7,8 @@
  * delegate's policy cache both read through here, so a cache key covers exactly what compile reads, and a
  * getter is read once per request.
  */
-import { CorsConfigError, show } from './config-error.js';
+import { CorsConfigError } from './config-error.js';
+import { showConfigured as show } from './log-safe.js';
 import { type CorsOptions, OPTION_NAMES } from './options.js';
 
 /** Options read into a plain object: own data properties only, in `OPTION_NAMES` order, then unknown names. */

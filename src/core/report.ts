@@ -3,7 +3,8 @@
  * reason, except same-origin ones (`Sec-Fetch-Site: same-origin`: no browser applies CORS to them).
  */
 import type { OptionNamer } from './compile-context.js';
-import { type ConfigProblem, show } from './config-error.js';
+import type { ConfigProblem } from './config-error.js';
+import { showConfigured as show } from './log-safe.js';
 import type { CorsRefusal } from './refusal.js';
 import { firstTime } from './warn-once.js';
 

@@ -8,12 +8,14 @@ for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL
   TOKEN_CHAR[c.charCodeAt(0)] = 1;
 }
 
+/** A `tchar` of RFC 9110 §5.6.2, by UTF-16 code unit: the one token grammar of the core. */
+export function isTokenChar(code: number): boolean {
+  return code < 128 && TOKEN_CHAR[code] === 1;
+}
+
 export function isToken(value: string): boolean {
   if (value.length === 0) return false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c > 127 || TOKEN_CHAR[c] === 0) return false;
-  }
+  for (let i = 0; i < value.length; i++) if (!isTokenChar(value.charCodeAt(i))) return false;
   return true;
 }
 
@@ -61,7 +63,7 @@ export function parseRequestHeaders(value: string | undefined): RequestHeadersPa
     if (b > a) {
       for (let i = a; i < b; i++) {
         const c = value.charCodeAt(i);
-        if (c > 127 || TOKEN_CHAR[c] === 0) {
+        if (!isTokenChar(c)) {
           return { ok: false, problem: 'malformed', value: value.slice(a, b).slice(0, 64) };
         }
       }
@@ -91,7 +93,7 @@ export function isCanonicalHeaderList(value: string): boolean {
       if (previousComma) return false;
       previousComma = true;
       names++;
-    } else if (c > 127 || TOKEN_CHAR[c] === 0 || (c >= 65 && c <= 90)) {
+    } else if (!isTokenChar(c) || (c >= 65 && c <= 90)) {
       return false;
     } else {
       previousComma = false;

@@ -14,11 +14,12 @@
  * `function () { return impl.apply(this, arguments) }`. Answering is the caller's `callback`, which must
  * keep only its first call.
  */
-import { type ConfigProblem, CorsConfigError, show } from './config-error.js';
+import { type ConfigProblem, CorsConfigError } from './config-error.js';
+import { showConfigured as show } from './log-safe.js';
 import { readTimeLimit } from './time-limit.js';
 
 /** True when the function answers only through its callback: declared with two or more parameters. */
-export function answersByCallback(fn: { readonly length: number }): boolean {
+function answersByCallback(fn: { readonly length: number }): boolean {
   return fn.length >= 2;
 }
 

@@ -10,7 +10,7 @@ import type { Header } from '../header-names.js';
 import type { CorsOptions } from '../options.js';
 import type { OriginRule } from '../origin-rule.js';
 
-export const ALLOW_CREDENTIALS = 'Access-Control-Allow-Credentials';
+const ALLOW_CREDENTIALS = 'Access-Control-Allow-Credentials';
 
 /** The header when `credentials` is on. */
 export const CREDENTIALS_HEADER: Header = [ALLOW_CREDENTIALS, 'true'];

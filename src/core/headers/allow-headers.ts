@@ -6,8 +6,9 @@
  * (see vary.ts). Sent on preflights only.
  */
 import type { OptionNamer } from '../compile-context.js';
-import { type ConfigProblem, show } from '../config-error.js';
+import type { ConfigProblem } from '../config-error.js';
 import type { Header } from '../header-names.js';
+import { showConfigured as show } from '../log-safe.js';
 import type { CorsOptions } from '../options.js';
 import { type CorsRefusal, headerNotAllowed, requestHeadersMalformed, requestHeadersTooLarge } from '../refusal.js';
 import { isCanonicalHeaderList, parseRequestHeaders } from '../tokens.js';

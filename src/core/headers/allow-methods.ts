@@ -4,7 +4,8 @@
  * the list is `*` on a request without credentials). Sent on preflights only.
  */
 import type { OptionNamer } from '../compile-context.js';
-import { type ConfigProblem, show } from '../config-error.js';
+import type { ConfigProblem } from '../config-error.js';
+import { showConfigured as show } from '../log-safe.js';
 import { NORMALIZED_METHODS, SAFELISTED_METHODS } from '../methods.js';
 import type { CorsOptions } from '../options.js';
 import { type CorsRefusal, methodNotAllowed } from '../refusal.js';

@@ -7,8 +7,9 @@
  * `resolveAllowOrigin` finds the value for a request's `Origin`, or the refusal.
  */
 import type { OptionNamer } from '../compile-context.js';
-import { type ConfigProblem, show } from '../config-error.js';
+import type { ConfigProblem } from '../config-error.js';
 import type { Header } from '../header-names.js';
+import { showConfigured as show } from '../log-safe.js';
 import type { CorsOptions } from '../options.js';
 import { scanOrigin } from '../origin.js';
 import {
@@ -20,7 +21,7 @@ import {
 import { inexactMatches, type OriginCompileContext, type OriginRule } from '../origin-rule.js';
 import { type CorsRefusal, originMalformed, originNotAllowed } from '../refusal.js';
 
-export const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
+const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
 
 /** Compiles the `origin` option (`compileOriginRule`, or a cache of its results). */
 export type OriginRuleCompiler = (

@@ -4,7 +4,8 @@
  * credentials). Sent on allowed actual requests.
  */
 import type { OptionNamer } from '../compile-context.js';
-import { type ConfigProblem, show } from '../config-error.js';
+import type { ConfigProblem } from '../config-error.js';
+import { showConfigured as show } from '../log-safe.js';
 import type { CorsOptions } from '../options.js';
 import { badTokens, joinLikeCors, readNames } from './name-list.js';
 

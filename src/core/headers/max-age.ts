@@ -4,7 +4,8 @@
  * preflights only, and only when set.
  */
 import type { OptionNamer } from '../compile-context.js';
-import { type ConfigProblem, show } from '../config-error.js';
+import type { ConfigProblem } from '../config-error.js';
+import { showConfigured as show } from '../log-safe.js';
 
 export const MAX_AGE = 'Access-Control-Max-Age';
 

@@ -4,7 +4,8 @@
  * writes it. Shared by allow-methods.ts, allow-headers.ts and expose-headers.ts.
  */
 import type { OptionNamer } from '../compile-context.js';
-import { type ConfigProblem, show } from '../config-error.js';
+import type { ConfigProblem } from '../config-error.js';
+import { showConfigured as show } from '../log-safe.js';
 import { isToken, splitNameList } from '../tokens.js';
 
 export function readNames(

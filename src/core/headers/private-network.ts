@@ -7,7 +7,7 @@
 import type { Header } from '../header-names.js';
 import { type CorsRefusal, privateNetworkNotAllowed } from '../refusal.js';
 
-export const ALLOW_PRIVATE_NETWORK = 'Access-Control-Allow-Private-Network';
+const ALLOW_PRIVATE_NETWORK = 'Access-Control-Allow-Private-Network';
 
 /** Answers `Access-Control-Request-Private-Network`: pushes the header, or returns the refusal. */
 export function answerPrivateNetwork(
