@@ -5,9 +5,9 @@
  * except when the origin is decided by a user callback.
  */
 
+import type { Header } from './decision.js';
 import { type CorsDecision, NO_HEADERS, passThrough, type RequestFacts } from './decision.js';
 import { cachedRefusal, credentialRefusal, recall, remember, rememberRefusal } from './decision-cache.js';
-import type { Header } from './header-names.js';
 import { cookieWithoutCredentials } from './headers/allow-credentials.js';
 import { answerRequestHeaders } from './headers/allow-headers.js';
 import { refuseMethod } from './headers/allow-methods.js';

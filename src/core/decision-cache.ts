@@ -15,8 +15,8 @@
  * Every memo is bounded: per origin at most `MAX_ORIGINS_MEMOIZED` (emptied when full), whatever is sent.
  */
 import { type ContentKey, createContentKey } from './content-key.js';
+import type { Header } from './decision.js';
 import { type CorsDecision, freeze, passThrough, type RequestFacts } from './decision.js';
-import type { Header } from './header-names.js';
 import { withAllowOrigin } from './headers/allow-origin.js';
 import type { OriginRule } from './origin-rule.js';
 import type { RequestKind } from './preflight.js';

@@ -2,11 +2,13 @@
  * What `decide` produces: the request facts the full computation works on, the kinds of request, the
  * decision itself, and how a decision becomes shared between requests.
  */
-import type { Header } from './header-names.js';
 import type { RequestKind } from './preflight.js';
 import type { CorsRefusal } from './refusal.js';
 
 export type { RequestKind } from './preflight.js';
+
+/** A response header to set: name and value. Each header's name is in its own file under src/core/headers/. */
+export type Header = readonly [name: string, value: string];
 
 /** What an adapter reads off a request. Header values as received, `undefined` when absent. */
 export interface RequestFacts {

@@ -1,8 +1,7 @@
 /** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
 export { closestName as closestOptionName } from './closest-name.js';
 export { type ConfigProblem, CorsConfigError } from './config-error.js';
-export type { CorsDecision, RequestFacts, RequestKind } from './decision.js';
-export type { Header } from './header-names.js';
+export type { CorsDecision, Header, RequestFacts, RequestKind } from './decision.js';
 export { mergeVary } from './headers/vary.js';
 export {
   quote as quoteRequestValue,

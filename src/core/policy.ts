@@ -6,8 +6,8 @@
  */
 import { type CompileContext, optionNamer } from './compile-context.js';
 import { type ConfigProblem, CorsConfigError } from './config-error.js';
+import type { Header } from './decision.js';
 import { buildDecisionCache, type DecisionCache } from './decision-cache.js';
-import type { Header } from './header-names.js';
 import { CREDENTIALS_HEADER, checkCredentialsWithAnyOrigin } from './headers/allow-credentials.js';
 import {
   ALLOW_HEADERS,

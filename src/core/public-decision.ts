@@ -7,8 +7,8 @@
  * Refusals are frozen when `onRefused` receives them or a decision that holds one is shared (src/core/decide.ts).
  */
 import { decide as decideShared } from './decide.js';
+import type { Header } from './decision.js';
 import { type CorsDecision, isShared, type RequestFacts } from './decision.js';
-import type { Header } from './header-names.js';
 import type { CorsPolicy } from './policy.js';
 
 /** The frozen copies of shared decisions, made once each: a shared decision's copy can be shared too. */

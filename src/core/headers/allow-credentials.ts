@@ -6,7 +6,7 @@
  */
 import type { OptionNamer } from '../compile-context.js';
 import type { ConfigProblem } from '../config-error.js';
-import type { Header } from '../header-names.js';
+import type { Header } from '../decision.js';
 import type { CorsOptions } from '../options.js';
 import type { OriginRule } from '../origin-rule.js';
 

@@ -7,7 +7,7 @@
  */
 import type { OptionNamer } from '../compile-context.js';
 import type { ConfigProblem } from '../config-error.js';
-import type { Header } from '../header-names.js';
+import type { Header } from '../decision.js';
 import { showConfigured as show } from '../log-safe.js';
 import type { CorsOptions } from '../options.js';
 import { type CorsRefusal, headerNotAllowed, requestHeadersMalformed, requestHeadersTooLarge } from '../refusal.js';

@@ -4,7 +4,7 @@
  * `Access-Control-Request-Private-Network: true`, and Chromium sends the request only when the answer
  * has this header). Sent on preflights that ask for it.
  */
-import type { Header } from '../header-names.js';
+import type { Header } from '../decision.js';
 import { type CorsRefusal, privateNetworkNotAllowed } from '../refusal.js';
 
 const ALLOW_PRIVATE_NETWORK = 'Access-Control-Allow-Private-Network';
