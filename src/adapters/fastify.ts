@@ -14,7 +14,7 @@
  * (`setErrorHandler`, a 500 by default).
  */
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
-import { decideRequest } from '../core/decide.js';
+import { createDecider } from '../core/decide.js';
 import {
   type ConfigProblem,
   CorsConfigError,
@@ -36,7 +36,7 @@ import {
   fastifyCoreContext,
   registrationProblems,
 } from './fastify-options.js';
-import { type HeaderSink, nodeCompileContext, nodeReader, writeHeaders } from './node-http.js';
+import { decideNode, type HeaderSink, nodeCompileContext, nodeReader, writeHeaders } from './node-http.js';
 
 export type {
   FastifyCorsHook,
@@ -281,7 +281,9 @@ function run(
 ): void {
   let pending: CorsDecision | Promise<CorsDecision>;
   try {
-    pending = decideRequest(compiled.policy, compiled.preflight ? nodeReader : noPreflightReader, request.raw, request);
+    pending = compiled.preflight
+      ? decideNode(compiled.policy, request.raw, request)
+      : decideWithoutPreflights(compiled.policy, request.raw, request);
   } catch (err) {
     next(err as Error);
     return;
@@ -327,6 +329,7 @@ function finish(
 
 /** `preflight: false`: no request is a preflight; an OPTIONS one gets the headers of an actual request. */
 const noPreflightReader: RequestReader<FastifyRequest['raw']> = { ...nodeReader, requestMethod: () => undefined };
+const decideWithoutPreflights = createDecider(noPreflightReader);
 
 /** Fastify's reply as the node-style header writer's sink (its own `header()`, so hooks and `onSend` see them). */
 function replySink(reply: FastifyReply, request: FastifyRequest): HeaderSink {

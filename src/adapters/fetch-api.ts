@@ -3,6 +3,8 @@
  * facts, write a decision's headers, build a preflight answer. No Node imports: it runs on Bun, Deno,
  * workers and Node alike. Shared by `corsgate/fetch` and `corsgate/hono`.
  */
+
+import { createDecider, type Decider } from '../core/decide.js';
 import type { CompileContext, CorsDecision } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
 import type { RequestReader } from '../core/request.js';
@@ -14,7 +16,7 @@ const get = (request: Request, name: string): string | undefined => request.head
  * A Fetch `Request` as the core reads it. Reading a header is the adapter's main cost on an allowed
  * request, and the core asks only for what can matter (src/core/request.ts).
  */
-export const fetchReader: RequestReader<Request> = {
+const fetchReader: RequestReader<Request> = {
   method: (request) => request.method,
   origin: (request) => get(request, 'origin'),
   requestMethod: (request) => get(request, 'access-control-request-method'),
@@ -36,9 +38,13 @@ const fetchReaderWithoutRefusals: RequestReader<Request> = {
   secFetchMode: () => undefined,
 };
 
-/** The reader for a policy: refusal facts only when they are reported (`onRefused`) or returned. */
-export function fetchReaderFor(forRefusals: boolean): RequestReader<Request> {
-  return forRefusals ? fetchReader : fetchReaderWithoutRefusals;
+/** Decides for a Fetch `Request`, every fact read. */
+export const decideFetch: Decider<Request> = createDecider(fetchReader);
+const decideFetchWithoutRefusals: Decider<Request> = createDecider(fetchReaderWithoutRefusals);
+
+/** The decider for a policy: refusal facts read only when they are reported (`onRefused`) or returned. */
+export function fetchDeciderFor(forRefusals: boolean): Decider<Request> {
+  return forRefusals ? decideFetch : decideFetchWithoutRefusals;
 }
 
 /**

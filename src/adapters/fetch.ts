@@ -4,7 +4,6 @@
  * Translation only: every CORS rule lives in `src/core/`.
  */
 
-import { decideRequest } from '../core/decide.js';
 import {
   type CallbackCorsOptions,
   type CorsDecision,
@@ -16,9 +15,9 @@ import {
 import { snapshot } from '../core/public-decision.js';
 import {
   applyDecision,
+  decideFetch,
   fetchCompileContext,
-  fetchReader,
-  fetchReaderFor,
+  fetchDeciderFor,
   internalErrorResponse,
   preflightResponse,
 } from './fetch-api.js';
@@ -54,7 +53,7 @@ export function withCors<R extends Request, Args extends unknown[]>(
 ): FetchHandler<R, Args> {
   const policy = compile(options, fetchCompileContext);
   const onError = hooks?.onError ?? logAndFail;
-  const reader = fetchReaderFor(policy.onRefused !== undefined); // only headers leave withCors, not the decision
+  const decideFor = fetchDeciderFor(policy.onRefused !== undefined); // only headers leave withCors, not the decision
   const respond = (decision: CorsDecision, request: R, args: Args): Response | Promise<Response> => {
     if (decision.respond) return preflightResponse(decision);
     const response = handler(request, ...args);
@@ -64,7 +63,7 @@ export function withCors<R extends Request, Args extends unknown[]>(
   return function corsgate(request: R, ...args: Args): Response | Promise<Response> {
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
-      decision = decideRequest(policy, reader, request, request);
+      decision = decideFor(policy, request, request);
     } catch (err) {
       return onError(err, request);
     }
@@ -105,11 +104,11 @@ export function createCorsDecider<R extends Request = Request>(
   const policy = compile(options, fetchCompileContext);
   if (decidesAsynchronously(policy)) {
     return async function decideAsync(request: R): Promise<CorsDecision> {
-      return snapshot(await decideRequest(policy, fetchReader, request, request));
+      return snapshot(await decideFetch(policy, request, request));
     };
   }
   return function decideSync(request: R): CorsDecision {
-    return snapshot(decideRequest(policy, fetchReader, request, request) as CorsDecision);
+    return snapshot(decideFetch(policy, request, request) as CorsDecision);
   };
 }
 

@@ -6,10 +6,9 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
-import { decideRequest } from '../core/decide.js';
 import { type CompileContext, type CorsDecision, type CorsPolicy, compile } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
-import { applyDecision, fetchCompileContext, fetchReaderFor, writeDecisionHeaders } from './fetch-api.js';
+import { applyDecision, fetchCompileContext, fetchDeciderFor, writeDecisionHeaders } from './fetch-api.js';
 import {
   HONO_OPTION_NAMES,
   type HonoCorsOptions,
@@ -47,12 +46,12 @@ export function cors(options?: HonoCorsOptions | null): MiddlewareHandler {
   const policy: CorsPolicy<Context> = compile(translated.options, context);
   const policyFor =
     translated.methods === undefined ? undefined : methodsLookup(translated, translated.methods, context);
-  const reader = fetchReaderFor(policy.onRefused !== undefined);
+  const decideFor = fetchDeciderFor(policy.onRefused !== undefined);
 
   return async function corsgate(c, next) {
     const request = c.req.raw;
     const chosen = policyFor !== undefined && request.method === 'OPTIONS' ? await policyFor(c) : policy;
-    const pending = decideRequest(chosen, reader, request, c);
+    const pending = decideFor(chosen, request, c);
     const decision = pending instanceof Promise ? await pending : pending;
     if (decision.respond) return preflightAnswer(c, decision);
     await next();

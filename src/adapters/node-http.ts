@@ -5,7 +5,7 @@
  * node:http handler, Koa and Fastify.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decideRequest } from '../core/decide.js';
+import { createDecider } from '../core/decide.js';
 import type { CompileContext, CorsDecision, CorsPolicy, RequestFacts } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
 import { type RequestReader, readFacts } from '../core/request.js';
@@ -45,8 +45,10 @@ export function decideNode<Ctx>(
   req: IncomingMessage,
   context: Ctx,
 ): CorsDecision | Promise<CorsDecision> {
-  return decideRequest(policy, nodeReader, req, context);
+  return decideNodeRequest(policy, req, context);
 }
+
+const decideNodeRequest = createDecider(nodeReader);
 
 /** The `Vary` value after adding `names` to what the response has (usually nothing yet: then `names`, built at start-up). */
 function mergedVary(existing: unknown, names: string): string {

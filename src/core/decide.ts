@@ -7,7 +7,7 @@
 
 import type { Header } from './decision.js';
 import { type CorsDecision, NO_HEADERS, passThrough, type RequestFacts } from './decision.js';
-import { cachedRefusal, credentialRefusal, recall, remember, rememberRefusal } from './decision-cache.js';
+import { cachedRefusal, createRecall, credentialRefusal, remember, rememberRefusal } from './decision-cache.js';
 import { cookieWithoutCredentials } from './headers/allow-credentials.js';
 import { answerRequestHeaders } from './headers/allow-headers.js';
 import { refuseMethod } from './headers/allow-methods.js';
@@ -21,25 +21,36 @@ import { report } from './report.js';
 import { factsReader, type RequestReader, readFacts } from './request.js';
 
 /**
- * The decision for one request, read through `reader` from `source`; `req` is what `onRefused` and an
- * adapter's request-aware origin callback receive (the framework's own request or context).
+ * Decides one request, read from `source`; `req` is what `onRefused` and an adapter's request-aware origin
+ * callback receive (the framework's own request or context).
  */
-export function decideRequest<Req, Source>(
+export type Decider<Source> = <Req>(
   policy: CorsPolicy<Req>,
-  reader: RequestReader<Source>,
   source: Source,
   req: Req,
-): CorsDecision | Promise<CorsDecision> {
-  const cache = policy.cache;
-  if (cache.always !== undefined) return cache.always;
-  const origin = reader.origin(source);
-  if (origin === undefined) {
-    if (cache.noOrigin !== undefined) return cache.noOrigin;
-  } else {
-    const kept = recall(policy, reader, source, origin);
-    if (kept !== undefined) return kept;
-  }
-  return decideAndRemember(policy, reader, source, req, origin);
+) => CorsDecision | Promise<CorsDecision>;
+
+/**
+ * The one request path, for requests read by `reader`. Made once per reader (at module load, by each
+ * adapter): the reader's functions are kept in the closure, so each read inlines as a property load or one
+ * `Headers.get`, as hand-written code would. `always` (CORS off), then `Origin` (`noOrigin` without it),
+ * then the memo layer (src/core/decision-cache.ts), then, on a miss, the full computation.
+ */
+export function createDecider<Source>(reader: RequestReader<Source>): Decider<Source> {
+  const readOrigin = reader.origin;
+  const recall = createRecall(reader);
+  return function decideRequest(policy, source, req) {
+    const cache = policy.cache;
+    if (cache.always !== undefined) return cache.always;
+    const origin = readOrigin(source);
+    if (origin === undefined) {
+      if (cache.noOrigin !== undefined) return cache.noOrigin;
+    } else {
+      const kept = recall(policy, source, origin);
+      if (kept !== undefined) return kept;
+    }
+    return decideAndRemember(policy, reader, source, req, origin);
+  };
 }
 
 /** A miss: the full computation, and what it may keep for later requests. */
@@ -56,14 +67,8 @@ function decideAndRemember<Req, Source>(
   return decision;
 }
 
-/** `decideRequest` on a `RequestFacts` object (the exported `decide`, the Fetch adapters' tests). */
-export function decide<Req>(
-  policy: CorsPolicy<Req>,
-  facts: RequestFacts,
-  req: Req,
-): CorsDecision | Promise<CorsDecision> {
-  return decideRequest(policy, factsReader, facts, req);
-}
+/** The decision for a `RequestFacts` object (the exported `decide`). */
+export const decide: Decider<RequestFacts> = createDecider(factsReader);
 
 /** The full computation, without the memo layer: what every memoized answer must equal. */
 export function computeDecision<Req>(

@@ -135,32 +135,38 @@ export function buildDecisionCache(parts: CacheParts): DecisionCache {
   };
 }
 
+/** Looks up the memoized decision for a CORS request (`origin` present), or undefined: then the full computation runs. */
+export type Recall<Source> = (policy: MemoPolicy, source: Source, origin: string) => CorsDecision | undefined;
+
 /**
- * The memoized decision for a CORS request (`origin` present), or undefined: then the full computation
- * runs. Reads only what the key needs: the method (and `Access-Control-Request-Method` for `OPTIONS`); for
- * an actual request `Cookie` (when `credentials` is off and a decision is kept), for a preflight its
- * `Access-Control-Request-Headers` and `-Private-Network` (when a decision is kept for the origin).
+ * The memo's lookup for requests read by `reader` (made once per reader: its functions are kept in the
+ * closure, so that each read inlines). Reads only what the key needs: the method (and
+ * `Access-Control-Request-Method` for `OPTIONS`); for an actual request `Cookie` (when `credentials` is off
+ * and a decision is kept), for a preflight its `Access-Control-Request-Headers` and `-Private-Network`
+ * (when a decision is kept for the origin).
  */
-export function recall<Source>(
-  policy: MemoPolicy,
-  reader: RequestReader<Source>,
-  source: Source,
-  origin: string,
-): CorsDecision | undefined {
-  const cache = policy.cache;
-  const accessControlRequestMethod = reader.method(source) === 'OPTIONS' ? reader.requestMethod(source) : undefined;
-  if (accessControlRequestMethod === undefined) {
-    const kept = cache.anyOrigin ?? cache.byOrigin?.get(origin);
-    if (kept === undefined) return undefined;
-    return policy.credentials || !reader.hasCookie(source) ? kept : undefined;
-  }
-  const memo = cache.preflights?.get(cache.anyOrigin !== undefined ? '' : origin);
-  return memo !== undefined &&
-    memo.method === accessControlRequestMethod &&
-    memo.requestHeaders === reader.requestHeaders(source) &&
-    memo.privateNetwork === reader.requestPrivateNetwork(source)
-    ? memo.decision
-    : undefined;
+export function createRecall<Source>(reader: RequestReader<Source>): Recall<Source> {
+  const readMethod = reader.method;
+  const readRequestMethod = reader.requestMethod;
+  const readRequestHeaders = reader.requestHeaders;
+  const readPrivateNetwork = reader.requestPrivateNetwork;
+  const hasCookie = reader.hasCookie;
+  return function recall(policy, source, origin) {
+    const cache = policy.cache;
+    if (readMethod(source) !== 'OPTIONS') {
+      const kept = cache.anyOrigin ?? cache.byOrigin?.get(origin);
+      return kept !== undefined && (policy.credentials || !hasCookie(source)) ? kept : undefined;
+    }
+    const requestMethod = readRequestMethod(source);
+    if (requestMethod === undefined) return undefined; // an OPTIONS request that is not a preflight
+    const memo = cache.preflights?.get(cache.anyOrigin !== undefined ? '' : origin);
+    return memo !== undefined &&
+      memo.method === requestMethod &&
+      memo.requestHeaders === readRequestHeaders(source) &&
+      memo.privateNetwork === readPrivateNetwork(source)
+      ? memo.decision
+      : undefined;
+  };
 }
 
 /**

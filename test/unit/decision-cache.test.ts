@@ -1,8 +1,8 @@
 // The memo layer (src/core/decision-cache.ts) must give exactly what the full computation gives.
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { nodeReader } from '../../src/adapters/node-http.js';
-import { computeDecision, decide, decideRequest } from '../../src/core/decide.js';
+import { decideNode } from '../../src/adapters/node-http.js';
+import { computeDecision, decide } from '../../src/core/decide.js';
 import { MAX_ORIGINS_MEMOIZED } from '../../src/core/decision-cache.js';
 import { type CorsOptions, compile, type RequestFacts } from '../../src/core/index.js';
 
@@ -54,7 +54,7 @@ describe('cached decisions equal the full computation', () => {
           for (const name of Object.keys(headers)) if (headers[name] === undefined) delete headers[name];
           // The same request as node:http presents it, through the node adapter's reader.
           const req = { method: facts.method, headers } as unknown as IncomingMessage;
-          const fromHeaders = await decideRequest(cachedPolicy, nodeReader, req, {});
+          const fromHeaders = await decideNode(cachedPolicy, req, {});
           if (facts.secFetchSite === undefined) expect(fromHeaders).toEqual(full);
         }
       }

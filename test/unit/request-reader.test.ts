@@ -5,12 +5,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { fetchReader } from '../../src/adapters/fetch-api.js';
-import { nodeReader } from '../../src/adapters/node-http.js';
-import { computeDecision, decideRequest } from '../../src/core/decide.js';
+import { decideFetch } from '../../src/adapters/fetch-api.js';
+import { decideNode } from '../../src/adapters/node-http.js';
+import { computeDecision, decide } from '../../src/core/decide.js';
 import { type CorsOptions, compile, type RequestFacts } from '../../src/core/index.js';
 import { requestOriginCallback } from '../../src/core/origin-callback.js';
-import { factsReader } from '../../src/core/request.js';
 
 const REQUESTS: { method: string; headers: Record<string, string> }[] = [
   { method: 'GET', headers: {} },
@@ -60,9 +59,9 @@ describe('RequestReader', () => {
           const full = computeDecision(compile(options, { warn: () => {} }), asFacts(request), {});
           const node = { method: request.method, headers: request.headers } as unknown as IncomingMessage;
           const web = new Request('https://api.example.com/', { method: request.method, headers: request.headers });
-          expect(decideRequest(policy, nodeReader, node, {}), JSON.stringify(request)).toEqual(full);
-          expect(decideRequest(policy, fetchReader, web, {}), JSON.stringify(request)).toEqual(full);
-          expect(decideRequest(policy, factsReader, asFacts(request), {}), JSON.stringify(request)).toEqual(full);
+          expect(decideNode(policy, node, {}), JSON.stringify(request)).toEqual(full);
+          expect(decideFetch(policy, web, {}), JSON.stringify(request)).toEqual(full);
+          expect(decide(policy, asFacts(request), {}), JSON.stringify(request)).toEqual(full);
         }
       }
     },
@@ -78,7 +77,7 @@ describe('RequestReader', () => {
         'access-control-request-headers': ['x-a', 'x-b'],
       },
     } as unknown as IncomingMessage;
-    expect(decideRequest(policy, nodeReader, req, {})).toMatchObject({
+    expect(decideNode(policy, req, {})).toMatchObject({
       allowed: true,
       headers: expect.arrayContaining([['Access-Control-Allow-Headers', 'x-a,x-b']]),
     });
@@ -94,17 +93,15 @@ describe('requestOriginCallback', () => {
       return origin === `https://${req.id}.example.com`;
     });
     const policy = compile<{ id: string }>({ origin: callback as CorsOptions['origin'] });
-    const first = decideRequest(
+    const first = decide(
       policy,
-      factsReader,
       { method: 'GET', origin: 'https://first.example.com' },
       {
         id: 'first',
       },
     );
-    const second = decideRequest(
+    const second = decide(
       policy,
-      factsReader,
       { method: 'GET', origin: 'https://first.example.com' },
       {
         id: 'second',
@@ -117,8 +114,8 @@ describe('requestOriginCallback', () => {
 
   it('a plain origin callback is still called as (origin, callback)', async () => {
     const policy = compile({ origin: (origin, cb) => cb(null, origin === 'https://a.example.com') });
-    expect(
-      await decideRequest(policy, factsReader, { method: 'GET', origin: 'https://a.example.com' }, {}),
-    ).toMatchObject({ allowed: true });
+    expect(await decide(policy, { method: 'GET', origin: 'https://a.example.com' }, {})).toMatchObject({
+      allowed: true,
+    });
   });
 });
