@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createDecider } from '../core/decide.js';
 import type { CompileContext, CorsDecision, CorsPolicy, RequestFacts } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
-import { type RequestReader, readFacts } from '../core/request.js';
+import { createFactsReading, type RequestReader } from '../core/request.js';
 import { onceEach } from '../core/warn-once.js';
 import { DEBUG_ENABLED, logDecision } from './debug-log.js';
 
@@ -32,9 +32,7 @@ function oneValue(value: string | string[] | undefined): string | undefined {
 }
 
 /** The facts of a node:http request (for debug lines and adapters that adjust them). */
-function nodeFacts(req: IncomingMessage): RequestFacts {
-  return readFacts(nodeReader, req);
-}
+const nodeFacts: (req: IncomingMessage) => RequestFacts = createFactsReading(nodeReader);
 
 /**
  * The decision for a node:http request: memoized, or computed. `context` is what `onRefused` and a

@@ -18,7 +18,7 @@ import type { CorsPolicy } from './policy.js';
 import { classify, type RequestKind } from './preflight.js';
 import type { CorsRefusal } from './refusal.js';
 import { report } from './report.js';
-import { factsReader, type RequestReader, readFacts } from './request.js';
+import { createFactsReading, factsReader, type RequestReader } from './request.js';
 
 /**
  * Decides one request, read from `source`; `req` is what `onRefused` and an adapter's request-aware origin
@@ -38,7 +38,9 @@ export type Decider<Source> = <Req>(
  */
 export function createDecider<Source>(reader: RequestReader<Source>): Decider<Source> {
   const readOrigin = reader.origin;
+  const readMethod = reader.method;
   const recall = createRecall(reader);
+  const readFacts = createFactsReading(reader);
   return function decideRequest(policy, source, req) {
     const cache = policy.cache;
     if (cache.always !== undefined) return cache.always;
@@ -49,22 +51,12 @@ export function createDecider<Source>(reader: RequestReader<Source>): Decider<So
       const kept = recall(policy, source, origin);
       if (kept !== undefined) return kept;
     }
-    return decideAndRemember(policy, reader, source, req, origin);
+    // A miss: the full computation, and what it may keep for later requests.
+    const facts = readFacts(source, readMethod(source), origin);
+    const decision = computeDecision(policy, facts, req);
+    if (!(decision instanceof Promise)) remember(policy, facts, decision);
+    return decision;
   };
-}
-
-/** A miss: the full computation, and what it may keep for later requests. */
-function decideAndRemember<Req, Source>(
-  policy: CorsPolicy<Req>,
-  reader: RequestReader<Source>,
-  source: Source,
-  req: Req,
-  origin: string | undefined,
-): CorsDecision | Promise<CorsDecision> {
-  const facts = readFacts(reader, source, reader.method(source), origin);
-  const decision = computeDecision(policy, facts, req);
-  if (!(decision instanceof Promise)) remember(policy, facts, decision);
-  return decision;
 }
 
 /** The decision for a `RequestFacts` object (the exported `decide`). */

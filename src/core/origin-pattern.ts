@@ -275,7 +275,8 @@ export function matchPatterns(table: PatternTable, origin: string): boolean {
  * at the first `:`, and the port (or -1 for none) follows the host.
  */
 export function matchScanned(table: PatternTable, origin: string, hostEnd: number): boolean {
-  const schemeEnd = origin.indexOf(':');
+  let schemeEnd = 0;
+  while (origin.charCodeAt(schemeEnd) !== 58) schemeEnd++; // the first ':' (a few characters in)
   const port = portAfter(origin, hostEnd);
   const bucket = table.schemes.get(hashRange(origin, 0, schemeEnd));
   if (bucket === undefined) return false;

@@ -43,28 +43,30 @@ export const factsReader: RequestReader<RequestFacts> = {
   secFetchMode: (facts) => facts.secFetchMode,
 };
 
+/** Reads the facts of a request; `method` and `origin` are given when already read. */
+export type FactsReading<Source> = (source: Source, method?: string, origin?: string | undefined) => RequestFacts;
+
 /**
- * The facts of a request, for the full computation (and debug lines). `method` and `origin` are given
- * when already read; the rest is read here: the `Access-Control-Request-*` headers only for a preflight,
+ * The facts of a request, for the full computation (and debug lines), read by `reader` (its functions kept
+ * in the closure, as in `createDecider`): the `Access-Control-Request-*` headers only for a preflight,
  * `Sec-Fetch-Mode` only with a cookie.
  */
-export function readFacts<Source>(
-  reader: RequestReader<Source>,
-  source: Source,
-  method: string = reader.method(source),
-  origin: string | undefined = reader.origin(source),
-): RequestFacts {
-  const requestMethod = origin !== undefined && method === 'OPTIONS' ? reader.requestMethod(source) : undefined;
-  const preflight = requestMethod !== undefined;
-  const hasCookie = reader.hasCookie(source);
-  return {
-    method,
-    origin,
-    accessControlRequestMethod: requestMethod,
-    accessControlRequestHeaders: preflight ? reader.requestHeaders(source) : undefined,
-    accessControlRequestPrivateNetwork: preflight ? reader.requestPrivateNetwork(source) : undefined,
-    hasCookie,
-    secFetchSite: reader.secFetchSite(source),
-    secFetchMode: hasCookie ? reader.secFetchMode(source) : undefined,
+export function createFactsReading<Source>(reader: RequestReader<Source>): FactsReading<Source> {
+  const { method: readMethod, origin: readOrigin, requestMethod: readRequestMethod } = reader;
+  const { requestHeaders, requestPrivateNetwork, hasCookie: readCookie, secFetchSite, secFetchMode } = reader;
+  return function readFacts(source, method = readMethod(source), origin = readOrigin(source)) {
+    const requestMethod = origin !== undefined && method === 'OPTIONS' ? readRequestMethod(source) : undefined;
+    const preflight = requestMethod !== undefined;
+    const hasCookie = readCookie(source);
+    return {
+      method,
+      origin,
+      accessControlRequestMethod: requestMethod,
+      accessControlRequestHeaders: preflight ? requestHeaders(source) : undefined,
+      accessControlRequestPrivateNetwork: preflight ? requestPrivateNetwork(source) : undefined,
+      hasCookie,
+      secFetchSite: secFetchSite(source),
+      secFetchMode: hasCookie ? secFetchMode(source) : undefined,
+    };
   };
 }
