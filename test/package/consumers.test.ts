@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedVersion, npm, packRepository, scratchDir, writeFiles } from '../helpers/scratch.js';
+import { installedVersion, installPacked, packRepository, scratchDir, writeFiles } from '../helpers/scratch.js';
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
@@ -24,12 +24,9 @@ const withoutExpress = join(scratch.path, 'without-express');
 
 beforeAll(async () => {
   const tarball = await packRepository(scratch.path);
-  const app = (name: string, deps: Record<string, string>) =>
-    JSON.stringify({ name, version: '1.0.0', private: true, dependencies: deps }, null, 2);
   const types = { '@types/node': installedVersion('@types/node') };
-  writeFiles(withExpress, {
-    'package.json': app('with-express', {
-      corsgate: `file:${tarball}`,
+  await Promise.all([
+    installPacked(withExpress, tarball, 'with-express', {
       express: installedVersion('express'),
       '@types/express': installedVersion('@types/express'),
       koa: installedVersion('koa'),
@@ -38,9 +35,8 @@ beforeAll(async () => {
       hono: installedVersion('hono'),
       ...types,
     }),
-  });
-  writeFiles(withoutExpress, { 'package.json': app('without-express', { corsgate: `file:${tarball}`, ...types }) });
-  await Promise.all([withExpress, withoutExpress].map((dir) => npm(['install', '--ignore-scripts'], dir)));
+    installPacked(withoutExpress, tarball, 'without-express', types),
+  ]);
 }, 300_000);
 
 afterAll(() => scratch.remove());
