@@ -225,7 +225,7 @@ export function createCensus(options: CensusOptions = {}): Census {
       takenAt: Math.max(now(), startedAt),
       requests,
       noOrigin: bucket(noOrigin),
-      malformed: { ...bucket(malformed), samples: [...samples] },
+      malformed: { ...bucket(malformed), samples: [...samples].sort() },
       nullOrigin: nullStats === undefined ? null : freezeStats(nullStats),
       tracked,
       unlistedMax,

@@ -69,9 +69,7 @@ export function mergeSnapshots(...inputs: readonly CensusSnapshot[]): CensusSnap
     addBucket(other, s.other);
     addBucket(noOrigin, s.noOrigin);
     addBucket(malformed, s.malformed);
-    for (const sample of s.malformed.samples) {
-      if (samples.length < MAX_MALFORMED_SAMPLES && !samples.includes(sample)) samples.push(sample);
-    }
+    for (const sample of s.malformed.samples) if (!samples.includes(sample)) samples.push(sample);
     if (s.nullOrigin !== null) {
       nullStats ??= emptyStats();
       addStats(nullStats, s.nullOrigin);
@@ -90,7 +88,8 @@ export function mergeSnapshots(...inputs: readonly CensusSnapshot[]): CensusSnap
     takenAt: Math.max(...snapshots.map((s) => s.takenAt)),
     requests: sum(snapshots, (s) => s.requests),
     noOrigin,
-    malformed: { ...malformed, samples },
+    // the first samples in code-unit order: the same whatever the order of the inputs
+    malformed: { ...malformed, samples: samples.sort().slice(0, MAX_MALFORMED_SAMPLES) },
     nullOrigin: nullStats === undefined ? null : freezeStats(nullStats),
     tracked: sum(snapshots, (s) => s.tracked),
     unlistedMax,
