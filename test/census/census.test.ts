@@ -214,7 +214,13 @@ describe('createCensus: bounded memory', () => {
         credentialed: false,
       });
     }
-    census.record({ origin, kind: 'preflight', method: 'GET', requestHeaders: Array(1000).fill('x-many') });
+    census.record({
+      origin,
+      kind: 'preflight',
+      method: 'GET',
+      requestHeaders: Array(1000).fill('x-many'),
+      credentialed: false,
+    });
     const entry = census.snapshot().origins[0];
     expect(Object.keys(entry?.methods ?? {})).toHaveLength(MAX_METHODS_PER_ORIGIN);
     expect(entry?.methodsDropped).toBe(5001 - MAX_METHODS_PER_ORIGIN);
