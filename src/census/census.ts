@@ -47,8 +47,16 @@ export interface CensusObservation {
    * browser's own, and the preflight already named the script's.
    */
   readonly requestHeaders: readonly string[];
-  /** The request carries credentials (`Cookie` or `Authorization`). */
+  /**
+   * The request carries the browser's credentials: a `Cookie` header (what `credentials: true` is for). An
+   * `Authorization` header set by script is a request header (named in the preflight), not a credential.
+   */
   readonly credentialed: boolean;
+  /**
+   * The browser marked it `Sec-Fetch-Site: same-origin` (a page of the app itself, which sends `Origin` on
+   * POST and fetch()): counted in `sameOrigin`, not as an origin that needs CORS.
+   */
+  readonly sameOrigin?: boolean;
   /** Epoch milliseconds; default `Date.now()`. */
   readonly at?: number;
 }
@@ -102,6 +110,7 @@ export function createCensus(options: CensusOptions = {}): Census {
   let tracked = 0;
   let unlistedMax = 0;
   const noOrigin: MutableBucket = { requests: 0, preflights: 0, credentialed: 0 };
+  const sameOrigin: MutableBucket = { requests: 0, preflights: 0, credentialed: 0 };
   const malformed: MutableBucket = { requests: 0, preflights: 0, credentialed: 0 };
   const samples: string[] = [];
   const other: MutableBucket = { requests: 0, preflights: 0, credentialed: 0 };
@@ -157,6 +166,10 @@ export function createCensus(options: CensusOptions = {}): Census {
     requests++;
     if (origin === undefined) {
       count(noOrigin, preflight, withCredentials);
+      return;
+    }
+    if (observation.sameOrigin === true) {
+      count(sameOrigin, preflight, withCredentials);
       return;
     }
     if (origin === 'null') {
@@ -225,6 +238,7 @@ export function createCensus(options: CensusOptions = {}): Census {
       takenAt: Math.max(now(), startedAt),
       requests,
       noOrigin: bucket(noOrigin),
+      sameOrigin: bucket(sameOrigin),
       malformed: { ...bucket(malformed), samples: [...samples].sort() },
       nullOrigin: nullStats === undefined ? null : freezeStats(nullStats),
       tracked,

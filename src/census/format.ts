@@ -34,7 +34,7 @@ export interface OriginStats {
   readonly requests: number;
   /** Of which preflights (`OPTIONS` with `Access-Control-Request-Method`). */
   readonly preflights: number;
-  /** Of which credentialed (`Cookie` or `Authorization` sent). */
+  /** Of which credentialed: a `Cookie` header came with it (a preflight never carries one). */
   readonly credentialed: number;
   /** Epoch milliseconds of the first and last request counted here. */
   readonly firstSeen: number;
@@ -77,8 +77,10 @@ export interface CensusSnapshot {
   readonly takenAt: number;
   /** Every request recorded. */
   readonly requests: number;
-  /** Requests without `Origin` (same-origin navigations, server-to-server calls): counted here only. */
+  /** Requests without `Origin` (navigations, same-origin GETs, server-to-server calls): counted here only. */
   readonly noOrigin: BucketStats;
+  /** Requests with `Origin` that the browser marked `Sec-Fetch-Site: same-origin` (the app's own pages): counted here only. */
+  readonly sameOrigin: BucketStats;
   /** Requests whose `Origin` is not a serialized origin: counted, with a few rendered (escaped, cut) examples. */
   readonly malformed: BucketStats & { readonly samples: readonly string[] };
   /** Requests from the opaque origin `null` (sandboxed iframes, `file:` pages). */

@@ -13,4 +13,5 @@ export {
   SNAPSHOT_VERSION,
 } from './format.js';
 export { mergeSnapshots } from './merge.js';
+export { type CensusRequestFacts, observationOf } from './observe.js';
 export { CensusFormatError, parseSnapshot, readSnapshot } from './snapshot.js';

@@ -62,12 +62,14 @@ export function mergeSnapshots(...inputs: readonly CensusSnapshot[]): CensusSnap
 
   const other = { requests: 0, preflights: 0, credentialed: 0 };
   const noOrigin = { requests: 0, preflights: 0, credentialed: 0 };
+  const sameOrigin = { requests: 0, preflights: 0, credentialed: 0 };
   const malformed = { requests: 0, preflights: 0, credentialed: 0 };
   const samples: string[] = [];
   let nullStats: MutableStats | undefined;
   for (const s of snapshots) {
     addBucket(other, s.other);
     addBucket(noOrigin, s.noOrigin);
+    addBucket(sameOrigin, s.sameOrigin);
     addBucket(malformed, s.malformed);
     for (const sample of s.malformed.samples) if (!samples.includes(sample)) samples.push(sample);
     if (s.nullOrigin !== null) {
@@ -88,6 +90,7 @@ export function mergeSnapshots(...inputs: readonly CensusSnapshot[]): CensusSnap
     takenAt: Math.max(...snapshots.map((s) => s.takenAt)),
     requests: sum(snapshots, (s) => s.requests),
     noOrigin,
+    sameOrigin,
     // the first samples in code-unit order: the same whatever the order of the inputs
     malformed: { ...malformed, samples: samples.sort().slice(0, MAX_MALFORMED_SAMPLES) },
     nullOrigin: nullStats === undefined ? null : freezeStats(nullStats),

@@ -187,6 +187,7 @@ const SNAPSHOT_KEYS = [
   'takenAt',
   'requests',
   'noOrigin',
+  'sameOrigin',
   'malformed',
   'nullOrigin',
   'tracked',
@@ -224,6 +225,7 @@ export function readSnapshot(value: unknown, source = 'census snapshot'): Census
   if (startedAt > takenAt) fail('startedAt', `${startedAt} is after takenAt (${takenAt}).`);
   const requests = count(o.requests, 'requests', fail);
   const noOrigin = readBucket(o.noOrigin, 'noOrigin', fail);
+  const sameOrigin = readBucket(o.sameOrigin, 'sameOrigin', fail);
   const malformedObject = readObject(
     o.malformed,
     'malformed',
@@ -268,11 +270,9 @@ export function readSnapshot(value: unknown, source = 'census snapshot'): Census
     fail('tracked', `${tracked}, but the listed origins' requests plus other.requests are ${listed + other.requests}.`);
   }
   const nullRequests = nullOrigin?.requests ?? 0;
-  if (noOrigin.requests + malformed.requests + nullRequests + tracked !== requests) {
-    fail(
-      'requests',
-      `${requests}, but noOrigin, malformed, nullOrigin and tracked add up to ${noOrigin.requests + malformed.requests + nullRequests + tracked}.`,
-    );
+  const added = noOrigin.requests + sameOrigin.requests + malformed.requests + nullRequests + tracked;
+  if (added !== requests) {
+    fail('requests', `${requests}, but noOrigin, sameOrigin, malformed, nullOrigin and tracked add up to ${added}.`);
   }
   // The Space-Saving bound: with the unlisted origins' bound counted for every free slot, the upper
   // bounds never add up to more than the traffic (so unlistedMax <= tracked / maxOrigins).
@@ -290,6 +290,7 @@ export function readSnapshot(value: unknown, source = 'census snapshot'): Census
     takenAt,
     requests,
     noOrigin,
+    sameOrigin,
     malformed,
     nullOrigin,
     tracked,

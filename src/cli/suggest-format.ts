@@ -42,7 +42,7 @@ export function formatSuggestion(s: Suggestion): string {
   const c = s.census;
   out.push(
     `// corsgate suggest: ${plural(c.snapshots, 'census snapshot')}, ${plural(c.requests, 'request')} from ${iso(c.startedAt)} to ${iso(c.takenAt)}`,
-    `// (${n(c.noOrigin)} without Origin: same-origin or not from a browser, not counted below).`,
+    `// (${n(c.noOrigin)} without Origin and ${n(c.sameOrigin)} marked same-origin: no CORS involved, not counted below).`,
     `// Kept: origins seen at least ${n(s.settings.minRequests)} times (--min-requests); a "*." pattern where ${n(s.settings.minSubdomains)} or more`,
     '// subdomains of one registrable domain were seen (--min-subdomains; never over a public suffix).',
     "/** @type {import('corsgate').CorsOptions} */",

@@ -76,6 +76,7 @@ export interface Suggestion {
     readonly takenAt: number;
     readonly requests: number;
     readonly noOrigin: number;
+    readonly sameOrigin: number;
     readonly tracked: number;
     readonly maxOrigins: number;
     readonly unlistedMax: number;
@@ -314,6 +315,7 @@ export function suggest(snapshot: CensusSnapshot, settings: SuggestSettings, sna
       takenAt: snapshot.takenAt,
       requests: snapshot.requests,
       noOrigin: snapshot.noOrigin.requests,
+      sameOrigin: snapshot.sameOrigin.requests,
       tracked: snapshot.tracked,
       maxOrigins: snapshot.maxOrigins,
       unlistedMax: snapshot.unlistedMax,

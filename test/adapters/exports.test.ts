@@ -46,6 +46,7 @@ describe('package exports', () => {
           'SNAPSHOT_VERSION',
           'createCensus',
           'mergeSnapshots',
+          'observationOf',
           'parseSnapshot',
           'readSnapshot',
         ],

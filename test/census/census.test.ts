@@ -63,12 +63,14 @@ describe('createCensus: what it counts', () => {
     census.record(actual(undefined));
     census.record(actual(undefined, T0, { kind: 'preflight' }));
     census.record(actual('null', T0, { credentialed: true }));
+    census.record(actual('https://api.example.com', T0, { sameOrigin: true, method: 'POST' }));
     for (const bad of ['https://App.example.com', 'https://a.example.com/', 'https://a.example.com:443', '*']) {
       census.record(actual(bad));
     }
     const s = census.snapshot();
     expect(s.origins).toEqual([]);
     expect(s.noOrigin).toEqual({ requests: 2, preflights: 1, credentialed: 0 });
+    expect(s.sameOrigin).toEqual({ requests: 1, preflights: 0, credentialed: 0 });
     expect(s.nullOrigin).toMatchObject({ requests: 1, credentialed: 1, methods: { GET: 1 } });
     expect(s.malformed).toEqual({
       requests: 4,
@@ -76,7 +78,7 @@ describe('createCensus: what it counts', () => {
       credentialed: 0,
       samples: ['"*"', '"https://App.example.com"', '"https://a.example.com/"', '"https://a.example.com:443"'],
     });
-    expect(s).toMatchObject({ requests: 7, tracked: 0 });
+    expect(s).toMatchObject({ requests: 8, tracked: 0 });
   });
 
   it('never throws on bad input, and never stores it whole', () => {

@@ -26,6 +26,7 @@ const observation: fc.Arbitrary<CensusObservation> = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
   requestHeaders: fc.subarray(['x-trace', 'content-type', 'authorization']),
   credentialed: fc.boolean(),
+  sameOrigin: fc.constantFrom(false, false, false, false, true),
   at: fc.integer({ min: 0, max: 86_400_000 }).map((ms) => T0 + ms),
 });
 
@@ -51,6 +52,7 @@ function totals(s: CensusSnapshot) {
     requests: s.requests,
     tracked: s.tracked,
     noOrigin: s.noOrigin,
+    sameOrigin: s.sameOrigin,
     malformed: { requests: s.malformed.requests, preflights: s.malformed.preflights },
     nullOrigin: s.nullOrigin?.requests ?? 0,
     withOrigin: {
@@ -66,7 +68,8 @@ function totals(s: CensusSnapshot) {
 function trueCounts(observations: readonly CensusObservation[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const o of observations) {
-    if (o.origin !== undefined && ORIGINS.includes(o.origin)) counts.set(o.origin, (counts.get(o.origin) ?? 0) + 1);
+    if (o.origin !== undefined && o.sameOrigin !== true && ORIGINS.includes(o.origin))
+      counts.set(o.origin, (counts.get(o.origin) ?? 0) + 1);
   }
   return counts;
 }

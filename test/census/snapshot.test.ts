@@ -72,7 +72,11 @@ const cases: [string, Mutate, string][] = [
   ['more preflights than requests', (s) => (s.nullOrigin.preflights = 5), 'nullOrigin.preflights: 5 is more than'],
   ['first seen after last seen', (s) => (s.origins[0].firstSeen = T0 + 1000), 'origins[0].firstSeen:'],
   ['tracked that does not add up', (s) => (s.other.requests += 1), 'tracked: 30, but the listed origins'],
-  ['requests that do not add up', (s) => (s.requests += 1), 'requests: 32, but noOrigin'],
+  [
+    'requests that do not add up',
+    (s) => (s.requests += 1),
+    'requests: 32, but noOrigin, sameOrigin, malformed, nullOrigin and tracked add up to 31.',
+  ],
   ['an error bound below unlistedMax', (s) => (s.origins[3].error = 0), 'origins[3].error: requests + error'],
   [
     'upper bounds over the traffic',

@@ -1,0 +1,56 @@
+/**
+ * The census observation of a request, from the facts the CORS middleware reads anyway (the shape of the
+ * core's `RequestFacts`, declared here structurally so the census depends on no core type): the one call an
+ * adapter makes per request is `census.record(observationOf(facts))`.
+ */
+import type { CensusObservation } from './census.js';
+import { MAX_HEADER_NAME_LENGTH, MAX_HEADERS_PER_OBSERVATION } from './format.js';
+
+export interface CensusRequestFacts {
+  readonly method: string;
+  readonly origin: string | undefined;
+  readonly accessControlRequestMethod?: string | undefined;
+  readonly accessControlRequestHeaders?: string | undefined;
+  /** A `Cookie` header came with the request. */
+  readonly hasCookie?: boolean | undefined;
+  readonly secFetchSite?: string | undefined;
+}
+
+/** Characters of `Access-Control-Request-Headers` read at most (64 names of 64 characters, and separators). */
+const MAX_REQUEST_HEADERS_READ = MAX_HEADERS_PER_OBSERVATION * (MAX_HEADER_NAME_LENGTH + 2);
+
+/** Splits `Access-Control-Request-Headers` into names, reading a bounded prefix of it. */
+function requestHeaderNames(value: string | undefined): string[] {
+  if (value === undefined || value === '') return [];
+  const text = value.length > MAX_REQUEST_HEADERS_READ ? value.slice(0, MAX_REQUEST_HEADERS_READ) : value;
+  const names = text.split(',', MAX_HEADERS_PER_OBSERVATION + 1);
+  return names.map((name) => name.trim()).filter((name) => name !== '');
+}
+
+/**
+ * A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is counted under the method it
+ * asks for, with the header names it asks for; any other request under its own method, with no header
+ * names (a browser names the script's headers in the preflight) and `credentialed` when a cookie came.
+ */
+export function observationOf(facts: CensusRequestFacts, at?: number): CensusObservation {
+  const preflight =
+    facts.method === 'OPTIONS' && facts.origin !== undefined && facts.accessControlRequestMethod !== undefined;
+  const observation: CensusObservation = preflight
+    ? {
+        origin: facts.origin,
+        kind: 'preflight',
+        method: facts.accessControlRequestMethod as string,
+        requestHeaders: requestHeaderNames(facts.accessControlRequestHeaders),
+        credentialed: false,
+        sameOrigin: facts.secFetchSite === 'same-origin',
+      }
+    : {
+        origin: facts.origin,
+        kind: 'actual',
+        method: facts.method,
+        requestHeaders: [],
+        credentialed: facts.hasCookie === true,
+        sameOrigin: facts.secFetchSite === 'same-origin',
+      };
+  return at === undefined ? observation : { ...observation, at };
+}
