@@ -21,7 +21,8 @@ const MAX_REQUEST_HEADERS_READ = MAX_HEADERS_PER_OBSERVATION * (MAX_HEADER_NAME_
 
 /** Splits `Access-Control-Request-Headers` into names, reading a bounded prefix of it. */
 function requestHeaderNames(value: string | undefined): string[] {
-  if (value === undefined || value === '') return [];
+  // a header given twice arrives as an array from some servers: not a browser's preflight, nothing to count
+  if (typeof value !== 'string' || value === '') return [];
   const text = value.length > MAX_REQUEST_HEADERS_READ ? value.slice(0, MAX_REQUEST_HEADERS_READ) : value;
   const names = text.split(',', MAX_HEADERS_PER_OBSERVATION + 1);
   return names.map((name) => name.trim()).filter((name) => name !== '');
