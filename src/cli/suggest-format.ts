@@ -97,7 +97,7 @@ export function formatSuggestion(s: Suggestion): string {
     for (const h of s.headers) out.push(`    ${JSON.stringify(h.name)}, // ${plural(h.requests, 'preflight')}`);
     out.push('  ],');
     if (s.options.credentials === true) {
-      out.push(`  // Credentialed requests (cookies, HTTP auth) came from: ${list(s.credentialedOrigins)}.`);
+      out.push(`  // Credentialed requests (with cookies) came from: ${list(s.credentialedOrigins)}.`);
       if (s.uncredentialedOrigins.length > 0) {
         out.push(
           `  // None came from: ${list(s.uncredentialedOrigins)}.`,
@@ -107,7 +107,7 @@ export function formatSuggestion(s: Suggestion): string {
       out.push('  credentials: true,');
     } else {
       out.push(
-        '  // No credentialed request (cookies, HTTP auth) was seen from the kept origins.',
+        '  // No credentialed request (with cookies) was seen from the kept origins.',
         '  credentials: false,',
       );
     }

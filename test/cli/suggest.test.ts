@@ -133,7 +133,7 @@ describe('corsgate suggest on a realistic census', () => {
     expect(stdout).toContain('"PUT", // 80 requests\n');
     expect(stdout).toContain('"GET", // 554 requests (safelisted)');
     expect(stdout).toContain('"x-csrf-token", // 40 preflights');
-    expect(stdout).toContain('// Credentialed requests (cookies, HTTP auth) came from: https://app.example.com.');
+    expect(stdout).toContain('// Credentialed requests (with cookies) came from: https://app.example.com.');
     expect(stdout).toContain('credentials: true,');
     const leftOut = stdout.slice(stdout.indexOf('// Left out'));
     expect(leftOut).toContain(
