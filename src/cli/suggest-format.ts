@@ -106,10 +106,7 @@ export function formatSuggestion(s: Suggestion): string {
       }
       out.push('  credentials: true,');
     } else {
-      out.push(
-        '  // No credentialed request (with cookies) was seen from the kept origins.',
-        '  credentials: false,',
-      );
+      out.push('  // No credentialed request (with cookies) was seen from the kept origins.', '  credentials: false,');
     }
   }
   out.push('};');
