@@ -146,6 +146,15 @@ function commonParent(hosts: readonly string[]): string | undefined {
   return n === 0 ? undefined : first.slice(0, n).reverse().join('.');
 }
 
+/** True when `pattern` (`scheme://*.parent[:port]`, as findPatterns writes it) matches `origin`. */
+function patternCovers(pattern: string, origin: string): boolean {
+  const p = parseOrigin(pattern.replace('://*.', '://'));
+  const o = parseOrigin(origin);
+  return (
+    p !== undefined && o !== undefined && p.scheme === o.scheme && p.port === o.port && o.host.endsWith(`.${p.host}`)
+  );
+}
+
 /** Groups origins into `scheme://*.parent[:port]` patterns where enough subdomains of one registrable domain were seen. */
 function findPatterns(
   kept: readonly OriginEntry[],
@@ -198,6 +207,7 @@ function findPatterns(
 export function suggest(snapshot: CensusSnapshot, settings: SuggestSettings, snapshots = 1): Suggestion {
   const leftOut: LeftOut[] = [];
   const kept: OriginEntry[] = [];
+  const rare: OriginEntry[] = [];
   for (const entry of snapshot.origins) {
     const parsed = parseOrigin(entry.origin);
     const insecure = parsed !== undefined && parsed.scheme === 'http' && !isLoopbackHost(parsed.host);
@@ -209,13 +219,7 @@ export function suggest(snapshot: CensusSnapshot, settings: SuggestSettings, sna
         detail: `plain http: corsgate refuses it in production (anyone on the network path can act as that site); serve the site over https, or add it with dangerouslyAllowInsecureOrigins: true.`,
       });
     } else if (entry.requests < settings.minRequests) {
-      const upTo = entry.error > 0 ? ` (up to ${entry.requests + entry.error} before the census counted it)` : '';
-      leftOut.push({
-        what: entry.origin,
-        reason: 'rare',
-        requests: entry.requests,
-        detail: `seen ${plural(entry.requests, 'time')}${upTo}, fewer than --min-requests ${settings.minRequests}; add it by hand if it is a client.`,
-      });
+      rare.push(entry);
     } else {
       kept.push(entry);
     }
@@ -248,6 +252,20 @@ export function suggest(snapshot: CensusSnapshot, settings: SuggestSettings, sna
   }
 
   const { patterns, exact } = findPatterns(kept, settings.minSubdomains);
+  for (const entry of rare) {
+    const upTo = entry.error > 0 ? ` (up to ${entry.requests + entry.error} before the census counted it)` : '';
+    const pattern = patterns.find((p) => patternCovers(p.entry, entry.origin));
+    leftOut.push({
+      what: entry.origin,
+      reason: 'rare',
+      requests: entry.requests,
+      detail:
+        `seen ${plural(entry.requests, 'time')}${upTo}, fewer than --min-requests ${settings.minRequests}` +
+        (pattern === undefined
+          ? '; add it by hand if it is a client.'
+          : `, but ${pattern.entry} matches it: remove the pattern and list the origins if it must not.`),
+    });
+  }
   const origins: SuggestedOrigin[] = [
     ...patterns,
     ...exact.map(

@@ -319,6 +319,27 @@ describe('suggest: patterns, thresholds, credentials', () => {
     expect(() => compile(options, { production: true })).not.toThrow();
   });
 
+  it('says when a rare origin is matched by a proposed pattern anyway', () => {
+    const s = suggest(
+      censusOf([
+        ['https://a.example.com', 5],
+        ['https://b.example.com', 5],
+        ['https://c.example.com', 5],
+        ['https://d.example.com', 1],
+        ['https://d.example.com:8443', 1],
+      ]),
+      settings,
+    );
+    expect(s.options.origin).toEqual(['https://*.example.com']);
+    expect(s.leftOut.map((l) => [l.what, l.detail])).toEqual([
+      [
+        'https://d.example.com',
+        'seen 1 time, fewer than --min-requests 5, but https://*.example.com matches it: remove the pattern and list the origins if it must not.',
+      ],
+      ['https://d.example.com:8443', 'seen 1 time, fewer than --min-requests 5; add it by hand if it is a client.'],
+    ]);
+  });
+
   it('reports the traffic of origins the census let go', () => {
     const snapshot = censusOf(
       [
