@@ -31,7 +31,7 @@ import {
   SNAPSHOT_VERSION,
 } from './format.js';
 import { sortEntries } from './order.js';
-import { addObservation, emptyStats, freezeStats, type MutableStats } from './stats.js';
+import { addObservation, emptyStats, freezeStats, type MutableStats, resetStats } from './stats.js';
 
 /** What the census needs to know about one request: facts the CORS middleware reads anyway. */
 export interface CensusObservation {
@@ -210,7 +210,7 @@ export function createCensus(options: CensusOptions = {}): Census {
     slots.delete(slot.origin);
     slot.origin = origin;
     slot.error = least;
-    slot.stats = emptyStats();
+    resetStats(slot.stats);
     slots.set(origin, slot);
     addObservation(slot.stats, preflight, methodName, names, withCredentials, time);
     siftDown(0);

@@ -16,6 +16,8 @@ export interface CensusRequestFacts {
   readonly secFetchSite?: string | undefined;
 }
 
+const NO_HEADERS: readonly string[] = Object.freeze([]);
+
 /** Characters of `Access-Control-Request-Headers` read at most (64 names of 64 characters, and separators). */
 const MAX_REQUEST_HEADERS_READ = MAX_HEADERS_PER_OBSERVATION * (MAX_HEADER_NAME_LENGTH + 2);
 
@@ -24,8 +26,13 @@ function requestHeaderNames(value: string | undefined): string[] {
   // a header given twice arrives as an array from some servers: not a browser's preflight, nothing to count
   if (typeof value !== 'string' || value === '') return [];
   const text = value.length > MAX_REQUEST_HEADERS_READ ? value.slice(0, MAX_REQUEST_HEADERS_READ) : value;
-  const names = text.split(',', MAX_HEADERS_PER_OBSERVATION + 1);
-  return names.map((name) => name.trim()).filter((name) => name !== '');
+  const parts = text.split(',', MAX_HEADERS_PER_OBSERVATION + 1);
+  const names: string[] = [];
+  for (const part of parts) {
+    const name = part.trim();
+    if (name !== '') names.push(name);
+  }
+  return names;
 }
 
 /**
@@ -36,22 +43,14 @@ function requestHeaderNames(value: string | undefined): string[] {
 export function observationOf(facts: CensusRequestFacts, at?: number): CensusObservation {
   const preflight =
     facts.method === 'OPTIONS' && facts.origin !== undefined && facts.accessControlRequestMethod !== undefined;
-  const observation: CensusObservation = preflight
-    ? {
-        origin: facts.origin,
-        kind: 'preflight',
-        method: facts.accessControlRequestMethod as string,
-        requestHeaders: requestHeaderNames(facts.accessControlRequestHeaders),
-        credentialed: false,
-        sameOrigin: facts.secFetchSite === 'same-origin',
-      }
-    : {
-        origin: facts.origin,
-        kind: 'actual',
-        method: facts.method,
-        requestHeaders: [],
-        credentialed: facts.hasCookie === true,
-        sameOrigin: facts.secFetchSite === 'same-origin',
-      };
-  return at === undefined ? observation : { ...observation, at };
+  // one object shape for both kinds (`at` always present, possibly undefined): monomorphic for record()
+  return {
+    origin: facts.origin,
+    kind: preflight ? 'preflight' : 'actual',
+    method: preflight ? (facts.accessControlRequestMethod as string) : facts.method,
+    requestHeaders: preflight ? requestHeaderNames(facts.accessControlRequestHeaders) : NO_HEADERS,
+    credentialed: !preflight && facts.hasCookie === true,
+    sameOrigin: facts.secFetchSite === 'same-origin',
+    at,
+  };
 }

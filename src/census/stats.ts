@@ -23,6 +23,19 @@ export interface MutableStats {
   headersDropped: number;
 }
 
+/** Empties `stats` for reuse (a slot handed to another origin keeps its Maps). */
+export function resetStats(stats: MutableStats): void {
+  stats.requests = 0;
+  stats.preflights = 0;
+  stats.credentialed = 0;
+  stats.firstSeen = Number.POSITIVE_INFINITY;
+  stats.lastSeen = Number.NEGATIVE_INFINITY;
+  stats.methods.clear();
+  stats.methodsDropped = 0;
+  stats.headers.clear();
+  stats.headersDropped = 0;
+}
+
 export function emptyStats(): MutableStats {
   return {
     requests: 0,
@@ -94,7 +107,10 @@ export function addObservation(
     const raw = requestHeaders[i];
     // a name is lower-cased only when it is short enough to be kept at all (bounded work)
     const name = typeof raw === 'string' && raw.length <= MAX_HEADER_NAME_LENGTH ? raw.trim().toLowerCase() : '';
-    if (!(isHeaderName(name) && countName(stats.headers, name, 1, MAX_HEADERS_PER_ORIGIN))) stats.headersDropped++;
+    // lower-cased above: the token check is all isHeaderName would add
+    if (!(isToken(name, MAX_HEADER_NAME_LENGTH) && countName(stats.headers, name, 1, MAX_HEADERS_PER_ORIGIN))) {
+      stats.headersDropped++;
+    }
   }
 }
 
