@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { mergeSnapshots } from '../census/merge.js';
-import { parseSnapshot } from '../census/snapshot.js';
+import { CensusFormatError, parseSnapshot } from '../census/snapshot.js';
 import { closestName } from '../core/closest-name.js';
 import type { CliIO } from './run.js';
 import { formatSuggestion, suggestionJson } from './suggest-format.js';
@@ -25,7 +25,8 @@ Options:
   --json                   print the suggestion as JSON ("options" is what to pass to cors())
   -h, --help               show this help
 
-Exit status: 0 a suggestion was printed, 2 usage error or a file that is not a census snapshot.`;
+Exit status: 0 a suggestion was printed, 2 usage error or a file that is not a census snapshot
+(with --json, also printed as { "version": 1, "error": { "code": "format" | "read", "message" } }).`;
 
 /** A snapshot file larger than this is refused unread (a census of 100,000 origins is far smaller). */
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -74,7 +75,13 @@ export async function runSuggest(argv: readonly string[], io: CliIO): Promise<nu
     io.stdout.write(values.json === true ? suggestionJson(suggestion) : formatSuggestion(suggestion));
     return EXIT_OK;
   } catch (err) {
-    io.stderr.write(`corsgate: error: ${err instanceof Error ? err.message : String(err)}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    if (values.json === true) {
+      // as `corsgate check --json` does: the error as JSON on stdout too
+      const code = err instanceof CensusFormatError ? 'format' : 'read';
+      io.stdout.write(`${JSON.stringify({ version: 1, error: { code, message } }, null, 2)}\n`);
+    }
+    io.stderr.write(`corsgate: error: ${message}\n`);
     return EXIT_ERROR;
   }
 }

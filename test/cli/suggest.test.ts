@@ -388,6 +388,13 @@ describe('corsgate suggest: arguments and errors', () => {
     );
     const notJson = await cli(['suggest', file('text.json', 'hello')]);
     expect(notJson.stderr).toMatch(/text\.json: not JSON/);
+    const asJson = await cli(['suggest', bad, '--json']);
+    expect(asJson.code).toBe(2);
+    expect(JSON.parse(asJson.stdout)).toEqual({
+      version: 1,
+      error: { code: 'format', message: expect.stringContaining('origins[0].origin: expected a serialized origin') },
+    });
+    expect(JSON.parse((await cli(['suggest', join(dir, 'nope.json'), '--json'])).stdout).error.code).toBe('read');
   });
 });
 
