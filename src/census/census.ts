@@ -101,7 +101,12 @@ export function createCensus(options: CensusOptions = {}): Census {
   if (!Number.isInteger(maxOrigins) || maxOrigins < 1 || maxOrigins > MAX_MAX_ORIGINS) {
     throw new RangeError(`createCensus: maxOrigins must be a whole number from 1 to ${MAX_MAX_ORIGINS}.`);
   }
-  const now = options.now ?? Date.now;
+  const clock = options.now ?? Date.now;
+  // a time a snapshot can hold (finite, not negative), whatever the clock or the caller says
+  const now = (): number => {
+    const t = clock();
+    return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? t : 0;
+  };
   const startedAt = now();
   const slots = new Map<string, Slot>();
   /** Min-heap of the slots by `requests + error`. */
@@ -160,7 +165,7 @@ export function createCensus(options: CensusOptions = {}): Census {
     const { origin, kind, method, requestHeaders, credentialed, at } = observation;
     const preflight = kind === 'preflight';
     const withCredentials = credentialed === true;
-    const time = typeof at === 'number' && Number.isFinite(at) ? at : now();
+    const time = typeof at === 'number' && Number.isFinite(at) && at >= 0 ? at : now();
     const names = Array.isArray(requestHeaders) ? requestHeaders : [];
     const methodName = typeof method === 'string' ? method : '';
     requests++;

@@ -1,4 +1,5 @@
 /** The census: what it counts, its bounded memory under floods, and the Space-Saving guarantee. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_HEADERS_PER_ORIGIN,
@@ -6,7 +7,13 @@ import {
   MAX_METHODS_PER_ORIGIN,
   MAX_SAMPLE_TEXT,
 } from '../../src/census/format.js';
-import { type CensusObservation, type CensusSnapshot, createCensus, readSnapshot } from '../../src/census/index.js';
+import {
+  type CensusObservation,
+  type CensusSnapshot,
+  createCensus,
+  mergeSnapshots,
+  readSnapshot,
+} from '../../src/census/index.js';
 import { MAX_ORIGIN_LENGTH } from '../../src/core/origin.js';
 
 const T0 = 1_764_583_200_000;
@@ -111,6 +118,17 @@ describe('createCensus: what it counts', () => {
     expect(() => readSnapshot(JSON.parse(JSON.stringify(s)))).not.toThrow();
   });
 
+  it('keeps every time a snapshot can hold: a bad `at` or clock reading becomes the clock or 0', () => {
+    let clock = Number.NaN;
+    const census = createCensus({ now: () => clock });
+    clock = 7;
+    for (const at of [-1, Number.NaN, Number.POSITIVE_INFINITY, 5]) census.record(actual('https://a.example', at));
+    const s = census.snapshot();
+    expect(s).toMatchObject({ startedAt: 0, takenAt: 7 });
+    expect(s.origins[0]).toMatchObject({ firstSeen: 5, lastSeen: 7 });
+    expect(readSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+
   it('keeps a header named __proto__ as a count (not a prototype)', () => {
     const census = createCensus();
     census.record(actual('https://a.example', T0, { kind: 'preflight', requestHeaders: ['__proto__'] }));
@@ -130,6 +148,35 @@ describe('createCensus: what it counts', () => {
     expect(s.format).toBe('corsgate-census');
     expect(s.version).toBe(1);
     expect(readSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+
+  it('whatever it is fed, what it writes reads back, and merges (fast-check)', () => {
+    const observation = fc.record({
+      origin: fc.oneof(
+        fc.constantFrom('https://a.example', 'https://b.example:8443', 'http://localhost:3000', 'null', undefined),
+        fc.string({ maxLength: 40 }),
+        fc.string({ unit: 'binary', maxLength: 20 }),
+      ),
+      kind: fc.constantFrom('preflight', 'actual', 'other'),
+      method: fc.oneof(fc.constantFrom('GET', 'PUT', 'patch'), fc.string({ maxLength: 40 })),
+      requestHeaders: fc.array(fc.oneof(fc.constantFrom('x-a', 'Content-Type', '__proto__'), fc.string()), {
+        maxLength: 5,
+      }),
+      credentialed: fc.boolean(),
+      sameOrigin: fc.boolean(),
+      at: fc.oneof(fc.double(), fc.constant(undefined)),
+    });
+    fc.assert(
+      fc.property(fc.array(observation, { maxLength: 60 }), fc.integer({ min: 1, max: 5 }), (observations, k) => {
+        const census = createCensus({ maxOrigins: k, now: () => T0 });
+        for (const o of observations) census.record(o as CensusObservation);
+        const s = census.snapshot();
+        expect(readSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+        expect(s.requests).toBe(observations.length);
+        expect(readSnapshot(mergeSnapshots(s, s))).toBeDefined();
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses a maxOrigins that is not a whole number from 1 to 100,000', () => {
