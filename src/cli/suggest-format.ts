@@ -73,6 +73,12 @@ export function formatSuggestion(s: Suggestion): string {
         `  // ${plural(s.methodsUnnamed, 'request')} had a method the census did not name (over its bound of 16 per origin).`,
       );
     }
+    if (s.methodsIgnored.length > 0) {
+      const names = s.methodsIgnored.map((m) => `${m.name} (${n(m.requests)})`).join(', ');
+      out.push(
+        `  // Not listed, as no page can need them ("*" is a wildcard here; fetch() refuses CONNECT, TRACE, TRACK): ${names}.`,
+      );
+    }
     out.push('  methods: [');
     for (const m of s.methods) {
       out.push(
@@ -86,7 +92,9 @@ export function formatSuggestion(s: Suggestion): string {
     );
     if (s.headersIgnored.length > 0) {
       const names = s.headersIgnored.map((h) => `${h.name} (${n(h.requests)})`).join(', ');
-      out.push(`  // Not listed, as no script can set them (forbidden request headers): ${names}.`);
+      out.push(
+        `  // Not listed, as no page can need them ("*" is a wildcard here; script cannot set forbidden request headers): ${names}.`,
+      );
     }
     if (s.headersUnnamed > 0) {
       out.push(

@@ -62,7 +62,9 @@ export interface Suggestion {
   /** Requests whose method the census did not name (beyond its per-origin bound). */
   readonly methodsUnnamed: number;
   readonly headers: readonly SuggestedName[];
-  /** Names a page's script cannot set (forbidden request headers): not proposed. */
+  /** Methods no page can need: `*` (a wildcard in `methods`), and those fetch() refuses (CONNECT, TRACE, TRACK). */
+  readonly methodsIgnored: readonly SuggestedName[];
+  /** Header names no page can need: `*` (a wildcard in `allowedHeaders`), and forbidden request headers. */
   readonly headersIgnored: readonly SuggestedName[];
   readonly headersUnnamed: number;
   /** Kept origins that sent credentials, and those that never did (while `credentials` is one setting). */
@@ -112,8 +114,17 @@ const FORBIDDEN_HEADERS = new Set([
   'via',
 ]);
 
-function isForbiddenHeader(name: string): boolean {
-  return FORBIDDEN_HEADERS.has(name) || name.startsWith('proxy-') || name.startsWith('sec-');
+/** No page can need it: `*` means "any" in the option, and script cannot set a forbidden request header. */
+function isIgnoredHeader(name: string): boolean {
+  return name === '*' || FORBIDDEN_HEADERS.has(name) || name.startsWith('proxy-') || name.startsWith('sec-');
+}
+
+/** Methods fetch() refuses to send (any case). */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/** No page can need it: `*` means "any" in the option, and fetch() refuses the forbidden methods. */
+function isIgnoredMethod(name: string): boolean {
+  return name === '*' || FORBIDDEN_METHODS.has(name.toUpperCase());
 }
 
 function compareText(a: string, b: string): number {
@@ -291,12 +302,16 @@ export function suggest(snapshot: CensusSnapshot, settings: SuggestSettings, sna
     headersUnnamed += e.headersDropped;
   }
   const byName = (a: SuggestedName, b: SuggestedName) => compareText(a.name, b.name);
-  const methods = [...methodCounts]
+  const allMethods = [...methodCounts]
     .map(([name, requests]) => ({ name, requests, safelisted: SAFELISTED_METHODS.has(name) }))
     .sort(byName);
+  const methods = allMethods.filter((m) => !isIgnoredMethod(m.name));
+  const methodsIgnored = allMethods
+    .filter((m) => isIgnoredMethod(m.name))
+    .map(({ name, requests }) => ({ name, requests }));
   const allHeaders = [...headerCounts].map(([name, requests]) => ({ name, requests })).sort(byName);
-  const headers = allHeaders.filter((h) => !isForbiddenHeader(h.name));
-  const headersIgnored = allHeaders.filter((h) => isForbiddenHeader(h.name));
+  const headers = allHeaders.filter((h) => !isIgnoredHeader(h.name));
+  const headersIgnored = allHeaders.filter((h) => isIgnoredHeader(h.name));
 
   const credentialedOrigins = kept
     .filter((e) => e.credentialed > 0)
@@ -321,6 +336,7 @@ export function suggest(snapshot: CensusSnapshot, settings: SuggestSettings, sna
     methods,
     methodsUnnamed,
     headers,
+    methodsIgnored,
     headersIgnored,
     headersUnnamed,
     credentialedOrigins,

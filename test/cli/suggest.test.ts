@@ -299,22 +299,30 @@ describe('suggest: patterns, thresholds, credentials', () => {
     expect(await load(run.stdout)).toEqual({ origin: false });
   });
 
-  it('keeps odd but valid names intact, and leaves forbidden header names out', async () => {
+  it('keeps odd but valid names intact, and leaves out "*" and what no page can send', async () => {
+    const headers = ["x-it's", 'x-`tick`', '__proto__', 'cookie', 'sec-fetch-mode', '*'];
     const f = file(
       'odd.json',
       censusOf([
-        [
-          'https://a.example.com',
-          6,
-          { kind: 'preflight', requestHeaders: ["x-it's", 'x-`tick`', '__proto__', 'cookie', 'sec-fetch-mode'] },
-        ],
+        ['https://a.example.com', 6, { kind: 'preflight', requestHeaders: headers, credentialed: true }],
+        ['https://a.example.com', 2, { kind: 'preflight', method: '*' }],
+        ['https://a.example.com', 1, { method: 'TRACE' }],
       ]),
     );
     const run = await cli(['suggest', f]);
     const options = await load(run.stdout);
-    expect(options.allowedHeaders).toEqual(['__proto__', 'x-`tick`', "x-it's"]);
+    // "*" would be a wildcard (and, with credentials, a configuration error): never proposed
+    expect(options).toEqual({
+      origin: ['https://a.example.com'],
+      methods: ['GET'],
+      allowedHeaders: ['__proto__', 'x-`tick`', "x-it's"],
+      credentials: true,
+    });
     expect(run.stdout).toContain(
-      '// Not listed, as no script can set them (forbidden request headers): cookie (6), sec-fetch-mode (6).',
+      '// Not listed, as no page can need them ("*" is a wildcard here; script cannot set forbidden request headers): * (6), cookie (6), sec-fetch-mode (6).',
+    );
+    expect(run.stdout).toContain(
+      '// Not listed, as no page can need them ("*" is a wildcard here; fetch() refuses CONNECT, TRACE, TRACK): * (2), TRACE (1).',
     );
     expect(() => compile(options, { production: true })).not.toThrow();
   });
