@@ -48,6 +48,45 @@ describe('observationOf', () => {
     expect(s.origins.map((e) => e.origin)).toEqual(['https://web.example']);
   });
 
+  it('from a Web Request (fetch handlers, workers): the same facts through headers.get', () => {
+    const census = createCensus();
+    const requests = [
+      new Request('https://api.example/items', {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'https://app.example.com',
+          'Access-Control-Request-Method': 'DELETE',
+          'Access-Control-Request-Headers': 'authorization',
+        },
+      }),
+      new Request('https://api.example/items', {
+        method: 'DELETE',
+        headers: { Origin: 'https://app.example.com', Cookie: 'sid=1' },
+      }),
+    ];
+    for (const request of requests) {
+      const h = request.headers;
+      census.record(
+        observationOf({
+          method: request.method,
+          origin: h.get('origin') ?? undefined,
+          accessControlRequestMethod: h.get('access-control-request-method') ?? undefined,
+          accessControlRequestHeaders: h.get('access-control-request-headers') ?? undefined,
+          hasCookie: h.has('cookie'),
+          secFetchSite: h.get('sec-fetch-site') ?? undefined,
+        }),
+      );
+    }
+    expect(census.snapshot().origins[0]).toMatchObject({
+      origin: 'https://app.example.com',
+      requests: 2,
+      preflights: 1,
+      credentialed: 1,
+      methods: { DELETE: 2 },
+      headers: { authorization: 1 },
+    });
+  });
+
   it('reads a bounded part of a huge Access-Control-Request-Headers', () => {
     const huge = Array.from({ length: 100_000 }, (_, i) => `x-h${i}`).join(',');
     const observation = observationOf({
