@@ -12,6 +12,7 @@ import { formatSuggestion, suggestionJson } from './suggest-format.js';
 import { DEFAULT_MIN_REQUESTS, DEFAULT_MIN_SUBDOMAINS, suggest } from './suggestion.js';
 
 export const SUGGEST_USAGE = `Usage: corsgate suggest <census.json>... [options]
+       curl -s https://api.example.com/internal/cors-census | corsgate suggest -
 
 Reads census snapshots (census.snapshot() from corsgate/census, one file per process or instance),
 merges them, and prints the CORS options that allow what the census saw: exact origins, "*." patterns
@@ -24,6 +25,8 @@ Options:
                            domain were seen (default ${DEFAULT_MIN_SUBDOMAINS}; never over a public suffix)
   --json                   print the suggestion as JSON ("options" is what to pass to cors())
   -h, --help               show this help
+
+A file named - is standard input.
 
 Exit status: 0 a suggestion was printed, 2 usage error or a file that is not a census snapshot
 (with --json, also printed as { "version": 1, "error": { "code": "format" | "read", "message" } }).`;
@@ -42,7 +45,22 @@ function positiveInteger(value: string | undefined, flag: string, fallback: numb
   return Number(value);
 }
 
-export async function runSuggest(argv: readonly string[], io: CliIO): Promise<number> {
+/** Standard input, as `-` names it (main.ts's process.stdin unless a test passes its own). */
+export type SuggestIO = CliIO & { readonly stdin?: AsyncIterable<string | Uint8Array> };
+
+/** Reads standard input whole, up to the file size bound. */
+async function readStdin(stdin: AsyncIterable<string | Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of stdin) {
+    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text.length > MAX_FILE_BYTES)
+      throw new Error(`stdin: more than ${MAX_FILE_BYTES} characters; not a census snapshot.`);
+  }
+  return text + decoder.decode();
+}
+
+export async function runSuggest(argv: readonly string[], io: SuggestIO): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -65,6 +83,10 @@ export async function runSuggest(argv: readonly string[], io: CliIO): Promise<nu
   try {
     const snapshots = [];
     for (const file of files) {
+      if (file === '-') {
+        snapshots.push(parseSnapshot(await readStdin(io.stdin ?? process.stdin), 'stdin'));
+        continue;
+      }
       const size = (await stat(file)).size;
       if (size > MAX_FILE_BYTES)
         throw new Error(`${file}: ${size} bytes; a census snapshot is at most ${MAX_FILE_BYTES}.`);

@@ -12,6 +12,7 @@ import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CensusObservation, type CensusSnapshot, createCensus } from '../../src/census/index.js';
 import { runCli } from '../../src/cli/run.js';
+import { runSuggest } from '../../src/cli/suggest.js';
 import { type SuggestSettings, suggest } from '../../src/cli/suggestion.js';
 import { compile } from '../../src/core/index.js';
 import cors from '../../src/index.js';
@@ -406,6 +407,24 @@ describe('corsgate suggest: arguments and errors', () => {
   });
 });
 
+describe('corsgate suggest -: a snapshot on standard input', () => {
+  it('reads stdin for -, next to files', async () => {
+    let stdout = '';
+    const code = await runSuggest(['-', file('with-stdin.json', censusOf(instanceB)), '--json'], {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: () => true },
+      env: {},
+      stdin: (async function* () {
+        const text = JSON.stringify(censusOf(instanceA));
+        yield new TextEncoder().encode(text.slice(0, 100));
+        yield text.slice(100);
+      })(),
+    });
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { options: unknown }).options).toEqual(EXPECTED);
+  });
+});
+
 describe('the built bin', () => {
   const bin = fileURLToPath(new URL('../../dist/esm/cli/main.js', import.meta.url));
 
@@ -419,5 +438,11 @@ describe('the built bin', () => {
       'https://globex.shop.example.net',
       'https://partner.example.org',
     ]);
+    // and from a pipe: `curl .../internal/cors-census | corsgate suggest -`
+    const piped = await new Promise<string>((resolve, reject) => {
+      const child = execFile(bin, ['suggest', '-', '--json'], (err, out) => (err ? reject(err) : resolve(out)));
+      child.stdin?.end(JSON.stringify(censusOf(instanceA)));
+    });
+    expect(JSON.parse(piped)).toEqual(JSON.parse(stdout));
   });
 });
