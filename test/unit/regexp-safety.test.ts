@@ -87,6 +87,35 @@ describe('origin RegExps checked for ReDoS', () => {
     expect(() => compile({ origin: regexp }, { warn: (m) => warnings.push(m) })).not.toThrow();
   });
 
+  // redos-detector refuses these (one input can match in an unbounded number of ways), but on a 512-character
+  // Origin a backtracking engine needs at most about a million steps for them (quadratic or linear): the
+  // second check (src/core/backtracking-bound.ts) accepts them.
+  it.each([
+    /^https:\/\/.+-pr-\d+\.preview\.example\.com$/,
+    /([a-z]+\.)+[a-z]+$/,
+    /^https?:\/\/([a-z]+\.)+[a-z]+$/,
+    /^https:\/\/.*-.*\.example\.com$/,
+    /.*\.example\.com$/,
+    /^https:\/\/myapp-.*-.*\.vercel\.app$/,
+  ])('accepts %s, which is quadratic at worst under the Origin cap', (regexp) => {
+    expect(() => compile({ origin: regexp }, { warn: () => {} })).not.toThrow();
+  });
+
+  it('still refuses a RegExp with many ways and no loop, and says how many steps one Origin could take', () => {
+    const manyWays = new RegExp(`^https://${'(a|a)'.repeat(30)}\\.example\\.com$`);
+    const err = configError(() => compile({ origin: manyWays }, { warn: () => {} }));
+    expect(err.problems[0]?.problem).toContain('over 2 million backtracking steps');
+    const cubic = configError(() => compile({ origin: /^https:\/\/.*-.*-.*\.example\.com$/ }, { warn: () => {} }));
+    expect(cubic.problems[0]?.problem).toContain('512-character Origin');
+  });
+
+  it('refuses what the second check cannot model, when redos-detector refuses it (a lookahead here)', () => {
+    const err = configError(() =>
+      compile({ origin: /^https:\/\/(?=[a-z])([a-z]+)+\.example\.com$/ }, { warn: () => {} }),
+    );
+    expect(err.problems[0]?.fix).toContain('dangerouslyAllowUnsafeRegExp');
+  });
+
   it('accepts a refused RegExp with dangerouslyAllowUnsafeRegExp, and matches with it', async () => {
     const policy = compile({ origin: [ISSUE_REGEXP], dangerouslyAllowUnsafeRegExp: true });
     const allowOrigin = async (origin: string) =>
