@@ -111,6 +111,7 @@ function parse(source: string, flags: string): { node: Node; anchored: boolean }
       const atom = parseAtom();
       items.push(quantified(atom));
     }
+    if (items.length === 0) return EMPTY; // an empty alternative, `(|a)`
     return items.length === 1 ? (items[0] as Node) : { kind: 'seq', items };
   };
 
