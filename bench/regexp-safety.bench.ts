@@ -78,13 +78,11 @@ for (const [group, list] of groups) {
     const score = result.score.infinite ? 'infinite' : String(result.score.value);
     console.log(
       `| \`${String(regexp)}\` | ${result.safe ? 'safe' : 'refuses'} | ${score}, ${result.error ?? '–'} | ${median(detectorTimes).toFixed(2)} | ${
-        result.safe
-          ? '–'
-          : bound === undefined
-            ? 'not modelled'
-            : bound > MAX_BACKTRACKING_STEPS
-              ? `> ${MAX_BACKTRACKING_STEPS.toExponential(0)}`
-              : Math.round(bound).toLocaleString('en')
+        bound === undefined
+          ? 'not modelled'
+          : bound > MAX_BACKTRACKING_STEPS
+            ? `> ${MAX_BACKTRACKING_STEPS.toExponential(0)}`
+            : Math.round(bound).toLocaleString('en')
       } | ${median(boundTimes).toFixed(2)} | ${refused ? 'refused' : 'accepted'} | ${(firstSight.get(regexp) as number).toFixed(2)} |`,
     );
   }
