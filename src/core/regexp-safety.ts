@@ -15,8 +15,10 @@
  * counts, without running the RegExp, an upper bound on the steps a backtracking engine can take on any
  * Origin of up to 512 characters: at most `MAX_BACKTRACKING_STEPS` and it is accepted. Exponential and
  * cubic RegExps stay refused (their bound is over 100 million); so does a RegExp whose syntax the bound
- * does not model (lookaround, back-references). `dangerouslyAllowUnsafeRegExp` is the way out, and the
- * message says which ways overlap.
+ * does not model (lookaround, back-references). A `v`-flag RegExp is checked as the same source with `u`
+ * when it compiles so; one the detector cannot parse at all (a named back-reference, set operations) is
+ * decided by the bound alone, and refused when the bound cannot model it either.
+ * `dangerouslyAllowUnsafeRegExp` is the way out, and the message says which ways overlap.
  */
 import { isSafe, type RedosDetectorResult, type RedosDetectorTrailEntry } from 'redos-detector';
 import { backtrackingWorkBound } from './backtracking-bound.js';
@@ -58,13 +60,22 @@ export function checkRegExpSafety(regexp: RegExp, option: string): ConfigProblem
   return verdict === null ? undefined : { ...verdict, option };
 }
 
-function analyse(regexp: RegExp, option: string): ConfigProblem | null {
+function analyse(given: RegExp, option: string): ConfigProblem | null {
+  const regexp = withoutSetNotation(given);
   let result: RedosDetectorResult;
   try {
     result = isSafe(regexp, { maxSteps: MAX_STEPS });
   } catch {
-    // Syntax the detector does not parse (it downgrades what it can): nothing to claim either way.
-    return null;
+    // Syntax the detector does not parse even downgraded (a named back-reference, `v`-flag set operations):
+    // the bound decides, and a RegExp neither can analyse is refused (not shown safe).
+    const bound = backtrackingWorkBound(regexp, MAX_ORIGIN_LENGTH, MAX_BACKTRACKING_STEPS);
+    if (bound !== undefined && bound <= MAX_BACKTRACKING_STEPS) return null;
+    return {
+      option,
+      value: String(given),
+      problem: `the ReDoS check cannot analyse it (${bound === undefined ? 'its syntax' : `over ${shortNumber(MAX_BACKTRACKING_STEPS)} backtracking steps on one ${MAX_ORIGIN_LENGTH}-character Origin`}), so it could let one request keep the server busy.`,
+      fix: `use an origin pattern such as ${JSON.stringify(suggestPattern(given))} or an exact list of origins, write the RegExp without back-references or \`v\`-flag set operations, or set dangerouslyAllowUnsafeRegExp: true.`,
+    };
   }
   if (result.safe) return null;
   const bound = backtrackingWorkBound(regexp, MAX_ORIGIN_LENGTH, MAX_BACKTRACKING_STEPS);
@@ -82,10 +93,23 @@ function analyse(regexp: RegExp, option: string): ConfigProblem | null {
         : 'the ReDoS check could not show that it matches each input in a bounded number of ways';
   return {
     option,
-    value: String(regexp),
+    value: String(given),
     problem: `${why}: a single request could keep the server busy.${example}`,
     fix: `use an origin pattern such as ${JSON.stringify(suggestPattern(regexp))} or an exact list of origins, write the RegExp without nested or overlapping repetition (e.g. /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/), or set dangerouslyAllowUnsafeRegExp: true.`,
   };
+}
+
+/**
+ * The same RegExp with the `u` flag for `v` (which the detector does not read), when its source means the
+ * same there (it compiles): the ways through it are the same. Otherwise the RegExp as given.
+ */
+function withoutSetNotation(regexp: RegExp): RegExp {
+  if (!regexp.flags.includes('v')) return regexp;
+  try {
+    return new RegExp(regexp.source, regexp.flags.replace('v', 'u'));
+  } catch {
+    return regexp;
+  }
 }
 
 /**

@@ -76,6 +76,23 @@ describe('origin RegExps checked for ReDoS', () => {
     expect(err.problems[0]?.fix).toContain('dangerouslyAllowUnsafeRegExp');
   });
 
+  it('checks a v-flag RegExp (which redos-detector cannot parse) as the same source with u', () => {
+    const vulnerable = new RegExp('^https:\\/\\/([a-z]+)+\\.example\\.com$', 'v');
+    const err = configError(() => compile({ origin: vulnerable }, { warn: () => {} }));
+    expect(err.problems[0]?.value).toBe(String(vulnerable));
+    expect(err.problems[0]?.problem).toMatch(/catastrophic backtracking/);
+    expect(() => compile({ origin: new RegExp('^https:\\/\\/[a-z]+\\.example\\.com$', 'v') })).not.toThrow();
+  });
+
+  it('decides by the bound alone what redos-detector cannot parse, and refuses what neither can analyse', () => {
+    // set operations: no u reading, and the detector throws; the bound does not model v either
+    const setOperations = new RegExp('^https:\\/\\/[\\w--_]+\\.example\\.com$', 'v');
+    const err = configError(() => compile({ origin: setOperations }, { warn: () => {} }));
+    expect(err.problems[0]?.problem).toContain('the ReDoS check cannot analyse it (its syntax)');
+    expect(err.problems[0]?.fix).toContain('dangerouslyAllowUnsafeRegExp: true');
+    expect(() => compile({ origin: setOperations, dangerouslyAllowUnsafeRegExp: true })).not.toThrow();
+  });
+
   it('accepts a refused RegExp with dangerouslyAllowUnsafeRegExp, and matches with it', async () => {
     const policy = compile({ origin: [ISSUE_REGEXP], dangerouslyAllowUnsafeRegExp: true });
     const allowOrigin = async (origin: string) =>
