@@ -166,7 +166,7 @@ describe('backtrackingWorkBound', () => {
     for (const regexp of [
       /^https:\/\/(|www\.)example\.com$/,
       /^https:\/\/(?<sub>[a-z]+)\.example\.com$/i,
-      /^https:\/\/[\x61-\x7a\u0030-\u0039\-]+\.example\.com$/,
+      /^https:\/\/[\x61-\x7a\u0030-\u0039-]+\.example\.com$/,
       /^https:\/\/\bexample\.com\b$/m,
       /^https:\/\/[\w.-]{1,63}?\.example\.com$/su,
       /^https:\/\/[^\s/]+\.example\.com$|^http:\/\/localhost:\d{2,5}$/,
