@@ -387,6 +387,9 @@ interface Fragment {
 /** Most sets of active positions followed (the subset construction can grow exponentially). */
 const MAX_ACTIVE_SETS = 4096;
 
+/** Most elementary steps the count may take (tens of milliseconds): a RegExp that needs more gets no bound. */
+const MAX_OPERATIONS = 5_000_000;
+
 /** Largest automaton modelled: origin RegExps have a few dozen positions. */
 const MAX_STATES = 2000;
 
@@ -487,16 +490,16 @@ function buildAutomaton(root: Node): Automaton {
 function workPerLength(automaton: Automaton, maxLength: number, limit: number): Float64Array {
   const { sets, ways, start } = automaton;
   const positions = sets.length;
+  const classes = symbolClasses(sets);
+  const perLength = new Float64Array(maxLength + 1);
   // ways[p] as its non-zero entries: [q, count, q, count, ...]
   const sparse = ways.map((row) => {
     const entries: number[] = [];
     for (let q = 0; q < positions; q++) if ((row[q] as number) > 0) entries.push(q, row[q] as number);
     return entries;
   });
-  const classes = symbolClasses(sets);
-  const perLength = new Float64Array(maxLength + 1);
 
-  // Active sets: key -> positions, and for the current length: key -> bound per position.
+  // Sets of active positions, by key: their positions (ascending); a bound is one number per position.
   const members = new Map<string, number[]>();
   const keyOf = (list: number[]): string => {
     const key = list.join(',');
@@ -506,60 +509,83 @@ function workPerLength(automaton: Automaton, maxLength: number, limit: number): 
     }
     return key;
   };
-  const successors = new Map<string, (string | null | undefined)[]>(); // (set, class) -> next set; null: none
-
-  const step = (arrivals: Float64Array, next: Map<string, Float64Array>, fromKey: string): void => {
-    let cached = successors.get(fromKey);
-    if (cached === undefined) {
-      cached = [];
-      successors.set(fromKey, cached);
-    }
-    for (let k = 0; k < classes.length; k++) {
-      let key = cached[k];
-      if (key === undefined) {
-        const symbol = classes[k] as number;
-        const list: number[] = [];
-        for (let q = 0; q < positions; q++) {
-          if ((arrivals[q] as number) > 0 && (sets[q] as CharSet)[symbol] === 1) list.push(q);
-        }
-        key = list.length === 0 ? null : keyOf(list);
-        cached[k] = key;
+  /** From a set (by key): the distinct sets the next character can leave active. */
+  const successors = new Map<string, string[]>();
+  const successorsOf = (fromKey: string, touched: readonly number[]): string[] => {
+    let found = successors.get(fromKey);
+    if (found === undefined) {
+      const keys = new Set<string>();
+      const support = [...touched].sort((a, b) => a - b);
+      for (const symbol of classes) {
+        const list = support.filter((q) => (sets[q] as CharSet)[symbol] === 1);
+        if (list.length > 0) keys.add(keyOf(list));
       }
-      if (key === null) continue;
+      found = [...keys];
+      successors.set(fromKey, found);
+    }
+    return found;
+  };
+
+  const arrivals = new Float64Array(positions);
+  let operations = 0;
+  /** Arrivals from `vals` at the positions of `key` (or the start): fills `arrivals`, returns the touched. */
+  const arrive = (list: readonly number[] | undefined, vals: Float64Array): number[] => {
+    const touched: number[] = [];
+    if (list === undefined) {
+      for (let q = 0; q < positions; q++) {
+        if ((vals[q] as number) > 0) {
+          arrivals[q] = vals[q] as number;
+          touched.push(q);
+        }
+      }
+      return touched;
+    }
+    for (let i = 0; i < list.length; i++) {
+      const count = vals[i] as number;
+      const row = sparse[list[i] as number] as number[];
+      operations += row.length;
+      for (let e = 0; e < row.length; e += 2) {
+        const q = row[e] as number;
+        if (arrivals[q] === 0) touched.push(q);
+        arrivals[q] = (arrivals[q] as number) + count * (row[e + 1] as number);
+      }
+    }
+    return touched;
+  };
+  /** Moves the arrivals into the bounds of the next sets (a maximum per position), and clears them. */
+  const advance = (fromKey: string, touched: number[], next: Map<string, Float64Array>): number => {
+    let attempts = 0;
+    for (const q of touched) attempts += arrivals[q] as number;
+    for (const key of successorsOf(fromKey, touched)) {
+      const list = members.get(key) as number[];
       let bound = next.get(key);
       if (bound === undefined) {
-        bound = new Float64Array(positions);
+        bound = new Float64Array(list.length);
         next.set(key, bound);
       }
-      for (const q of members.get(key) as number[]) {
-        if ((arrivals[q] as number) > (bound[q] as number)) bound[q] = arrivals[q] as number;
+      operations += list.length;
+      for (let j = 0; j < list.length; j++) {
+        const value = arrivals[list[j] as number] as number;
+        if (value > (bound[j] as number)) bound[j] = value;
       }
     }
+    for (const q of touched) arrivals[q] = 0;
+    if (operations > MAX_OPERATIONS) throw new Unsupported();
+    return attempts;
   };
 
   // Before the first character: the ways from the start to each position.
-  let attempts = sum(start);
-  let total = attempts;
-  perLength[0] = total;
   let current = new Map<string, Float64Array>();
-  step(start, current, 'start');
+  let total = advance('start', arrive(undefined, start), current);
+  perLength[0] = total;
   for (let length = 1; length <= maxLength; length++) {
     const next = new Map<string, Float64Array>();
-    attempts = 0;
+    let attempts = 0;
     for (const [key, bound] of current) {
-      const arrivals = new Float64Array(positions);
-      for (const p of members.get(key) as number[]) {
-        const count = bound[p] as number;
-        const row = sparse[p] as number[];
-        for (let e = 0; e < row.length; e += 2) {
-          const q = row[e] as number;
-          arrivals[q] = (arrivals[q] as number) + count * (row[e + 1] as number);
-        }
-      }
+      const touched = arrive(members.get(key), bound);
       // Every way arriving at a position is one attempt, whether or not its character matches; reading
       // the end of the input counts one more per way that got this far.
-      attempts = Math.max(attempts, sum(arrivals) + sum(bound));
-      step(arrivals, next, key);
+      attempts = Math.max(attempts, advance(key, touched, next) + sum(bound));
     }
     total += attempts;
     perLength[length] = total;

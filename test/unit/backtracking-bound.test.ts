@@ -175,6 +175,14 @@ describe('backtrackingWorkBound', () => {
     }
   });
 
+  it('gives up (no bound) rather than count for long: a large automaton, or too many sets of active positions', () => {
+    const hosts = (n: number) => Array.from({ length: n }, (_, i) => `t${i}-app\\.ex${i % 7}\\.com`).join('|');
+    expect(backtrackingWorkBound(new RegExp(`^https:\\/\\/.*(${hosts(40)})$`), 512, 1e9)).toBeUndefined();
+    expect(backtrackingWorkBound(new RegExp(`^https:\\/\\/(${hosts(300)})$`), 512, 1e9)).toBeUndefined();
+    // a small one of the same shape is counted
+    expect(backtrackingWorkBound(new RegExp(`^https:\\/\\/.*(${hosts(3)})$`), 512, 1e9)).toBeLessThan(1e5);
+  });
+
   it('gives no bound for syntax it does not model', () => {
     for (const regexp of [
       /^https:\/\/(?=a)\w+$/,
