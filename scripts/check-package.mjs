@@ -1,7 +1,7 @@
 // Checks the tarball `npm pack` makes from the built dist/ (run by `npm test` after the build):
 // publint and @arethetypeswrong/cli (every entry point under node10, node16 CJS/ESM and bundler),
-// then what is inside: LICENSE and README, no dotfiles or test leftovers, every source map pointing
-// at a file that is shipped too.
+// then what is inside: LICENSE and README, dist/ and src/ and nothing else (no contributor docs), no dotfiles
+// or test leftovers, every source map pointing at a file that is shipped too.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,12 @@ try {
   for (const required of ['LICENSE', 'README.md', 'package.json', 'dist/esm/index.js', 'dist/cjs/require/index.js']) {
     if (!files.has(required)) problems.push(`the tarball lacks ${required}`);
   }
+  // What users need and nothing else: the contributor docs (docs/, bench/, examples/, scripts/) stay in the
+  // repository; the README links to them there. src/ is shipped for the source maps (checked below).
+  const shipped = new Set(['LICENSE', 'README.md', 'package.json', 'dist', 'src']);
   for (const file of files) {
+    const top = file.split('/')[0];
+    if (!shipped.has(top)) problems.push(`the tarball holds ${file}, outside ${[...shipped].join(', ')}`);
     if (file.split('/').some((part) => part.startsWith('.'))) problems.push(`the tarball holds ${file} (a leftover?)`);
     if (/(^|\/)(test|tests|__tests__)\//.test(file) || /\.test\.[cm]?[jt]s$/.test(file)) {
       problems.push(`the tarball holds a test file: ${file}`);

@@ -2,7 +2,8 @@
  * CommonJS entry: `require('corsgate')` is the middleware factory itself (as `require('cors')` is),
  * with every named export attached: `require('corsgate').CorsConfigError`, `.compile`, `.default`.
  * The `cors` namespace carries the types under the names `@types/cors` uses, so CommonJS TypeScript
- * written for `cors` compiles unchanged: `import cors = require('corsgate')` and `cors.CorsOptions`.
+ * written for `cors` compiles unchanged: `import cors = require('corsgate')` and `cors.CorsOptions`; and every
+ * other type the ESM entry exports (test/package/exports.test.ts checks that none is missing).
  */
 import * as corsgate from '../index.js';
 
@@ -29,6 +30,12 @@ declare namespace cors {
   export type CompileContext = corsgate.CompileContext;
   export type CorsConfigError = corsgate.CorsConfigError;
   export type CorsOriginTimeoutError = corsgate.CorsOriginTimeoutError;
+  export type StaticCorsOptions<Req = unknown> = corsgate.StaticCorsOptions<Req>;
+  export type CallbackCorsOptions<Req = unknown> = corsgate.CallbackCorsOptions<Req>;
+  export type NameList = corsgate.NameList;
+  export type RequestFacts = corsgate.RequestFacts;
+  export type RequestKind = corsgate.RequestKind;
+  export type Header = corsgate.Header;
 }
 
 export = cors;

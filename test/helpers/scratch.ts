@@ -70,6 +70,26 @@ export async function packRepository(dir: string): Promise<string> {
 }
 
 /**
+ * A user's app in `dir`: a package.json with the packed package (`tarball`, from packRepository) and
+ * `dependencies`, then `npm install` as a user runs it (the package's scripts already ran in the build).
+ */
+export async function installPacked(
+  dir: string,
+  tarball: string,
+  name: string,
+  dependencies: Record<string, string> = {},
+): Promise<void> {
+  const manifest = {
+    name,
+    version: '1.0.0',
+    private: true,
+    dependencies: { corsgate: `file:${tarball}`, ...dependencies },
+  };
+  writeFiles(dir, { 'package.json': JSON.stringify(manifest, null, 2) });
+  await npm(['install', '--ignore-scripts'], dir);
+}
+
+/**
  * A git repository holding this working tree as it would be committed (tracked and new files, minus what
  * .gitignore excludes), so `git+file://` installs test the current code, not the last commit.
  */

@@ -3,14 +3,16 @@
  * npm install of the tarball in a scratch app outside this repository), under `--strict` and without
  * skipLibCheck: CommonJS (`import cors = require('corsgate')`, `cors.CorsOptions`, ...) and ESM, under
  * node10, node16/nodenext and bundler resolution. With @types/express installed the options delegate's
- * `req` is Express's Request; without it, Node's IncomingMessage.
+ * `req` is Express's Request; without it, Node's IncomingMessage. Each subpath (`corsgate/koa`, `/hono`,
+ * `/fastify`, `/node`, `/fetch`) offers its options types to CommonJS (`import corsKoa = require('corsgate/koa')`,
+ * `corsKoa.KoaCorsOptions`) as to ESM.
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedVersion, npm, packRepository, scratchDir, writeFiles } from '../helpers/scratch.js';
+import { installedVersion, installPacked, packRepository, scratchDir, writeFiles } from '../helpers/scratch.js';
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
@@ -22,19 +24,19 @@ const withoutExpress = join(scratch.path, 'without-express');
 
 beforeAll(async () => {
   const tarball = await packRepository(scratch.path);
-  const app = (name: string, deps: Record<string, string>) =>
-    JSON.stringify({ name, version: '1.0.0', private: true, dependencies: deps }, null, 2);
   const types = { '@types/node': installedVersion('@types/node') };
-  writeFiles(withExpress, {
-    'package.json': app('with-express', {
-      corsgate: `file:${tarball}`,
+  await Promise.all([
+    installPacked(withExpress, tarball, 'with-express', {
       express: installedVersion('express'),
       '@types/express': installedVersion('@types/express'),
+      koa: installedVersion('koa'),
+      '@types/koa': installedVersion('@types/koa'),
+      fastify: installedVersion('fastify'),
+      hono: installedVersion('hono'),
       ...types,
     }),
-  });
-  writeFiles(withoutExpress, { 'package.json': app('without-express', { corsgate: `file:${tarball}`, ...types }) });
-  await Promise.all([withExpress, withoutExpress].map((dir) => npm(['install', '--ignore-scripts'], dir)));
+    installPacked(withoutExpress, tarball, 'without-express', types),
+  ]);
 }, 300_000);
 
 afterAll(() => scratch.remove());
@@ -182,6 +184,68 @@ const wrong: CorsOptions = { credentials: 'yes' };
 export { app, wrong };
 `;
 
+/**
+ * Every subpath, CommonJS style: `import x = require('corsgate/<subpath>')` and its options type as
+ * `x.<Type>`, the names the ESM entry exports, in use with the framework.
+ */
+const commonJsSubpaths = `import corsKoa = require('corsgate/koa');
+import corsHono = require('corsgate/hono');
+import corsFastify = require('corsgate/fastify');
+import corsNode = require('corsgate/node');
+import corsFetch = require('corsgate/fetch');
+import Koa = require('koa');
+import Fastify = require('fastify');
+import hono = require('hono');
+import http = require('node:http');
+
+const koaOptions: corsKoa.KoaCorsOptions = {
+  origin: (ctx) => (ctx.get('Origin') === 'https://app.example.com' ? ctx.get('Origin') : ''),
+  allowMethods: ['GET', 'POST'],
+  credentials: true,
+};
+const koaOrigin: corsKoa.KoaOriginFunction = (ctx) => ctx.get('Origin');
+const koaCredentials: corsKoa.KoaCredentialsFunction = (ctx) => ctx.path.startsWith('/api');
+const koaAnswer: corsKoa.KoaOriginAnswer = 'https://app.example.com';
+new Koa().use(corsKoa(koaOptions)).use(corsKoa.cors({ origin: koaOrigin, credentials: koaCredentials }));
+// @ts-expect-error a typo in an option name is a type error
+corsKoa({ allowMethod: ['GET'] });
+
+const honoOptions: corsHono.HonoCorsOptions = { origin: ['https://app.example.com'], allowHeaders: ['Content-Type'] };
+const honoOrigin: corsHono.HonoOriginFunction = (origin) => (origin === 'https://app.example.com' ? origin : null);
+const honoMethods: corsHono.HonoMethodsFunction = () => ['GET'];
+const honoAnswer: corsHono.HonoOriginAnswer = null;
+new hono.Hono().use('/api/*', corsHono(honoOptions)).use(corsHono.cors({ origin: honoOrigin, allowMethods: honoMethods }));
+
+const fastifyOptions: corsFastify.FastifyCorsOptions = { origin: ['https://app.example.com'], credentials: true };
+const fastifyOrigin: corsFastify.FastifyOrigin = /\\.example\\.com$/;
+const fastifyEntry: corsFastify.FastifyOriginEntry = 'https://app.example.com';
+const fastifyHook: corsFastify.FastifyCorsHook = 'preHandler';
+const fastifyFunction: corsFastify.FastifyOriginFunction = (origin, callback) => callback(null, origin !== undefined);
+const fastifyDelegate: corsFastify.FastifyCorsOptionsDelegate = (_request, callback) => callback(null, fastifyOptions);
+const fastifyRoute: corsFastify.FastifyRouteCorsOptions = { origin: false };
+const app = Fastify();
+void app.register(corsFastify, fastifyOptions);
+void app.register(corsFastify.corsgate, { origin: fastifyFunction, hook: fastifyHook });
+void app.register(corsFastify.default, { delegator: fastifyDelegate });
+app.get('/open', { config: { cors: fastifyRoute } }, async () => 'open');
+
+const nodeOptions: corsNode.NodeCorsOptions = { origin: ['https://app.example.com'] };
+const handler: corsNode.CorsHandler = corsNode.createCorsHandler({ origin: ['https://app.example.com'] });
+const asyncHandler: corsNode.AsyncCorsHandler = corsNode.createCorsHandler({ origin: async () => true });
+const general: corsNode.CorsHandler | corsNode.AsyncCorsHandler = corsNode.createCorsHandler(nodeOptions);
+http.createServer(async (req, res) => ((await general(req, res)) || handler(req, res) ? undefined : res.end())).listen(0);
+
+const fetchOptions: corsFetch.FetchCorsOptions = { origin: ['https://app.example.com'] };
+const fetchHooks: corsFetch.WithCorsHooks = { onError: () => new Response(null, { status: 503 }) };
+const fetchHandler: corsFetch.FetchHandler = () => new Response('hello');
+const decider: corsFetch.CorsDecider = corsFetch.createCorsDecider({ origin: ['https://app.example.com'] });
+const asyncDecider: corsFetch.AsyncCorsDecider = corsFetch.createCorsDecider({ origin: async () => true });
+const decision: corsFetch.CorsDecision = decider(new Request('https://api.example.com/'));
+export const fetch = corsFetch.withCors(fetchHandler, fetchOptions, fetchHooks);
+
+export { asyncDecider, asyncHandler, decision, fastifyEntry, fastifyOrigin, honoAnswer, koaAnswer };
+`;
+
 // Each program compiles several consumers at once (tsc is slow to start): node16/nodenext programs mix
 // CommonJS (.cts, or .ts in a "type": "commonjs" package) and ESM (.mts) files, as a real project can.
 describe('TypeScript consumers of the packed package, with @types/express', () => {
@@ -189,7 +253,7 @@ describe('TypeScript consumers of the packed package, with @types/express', () =
     [
       'node10 resolution: import cors = require(), and a default import with esModuleInterop',
       { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true, skipLibCheck: true },
-      { 'require.ts': commonJsApp, 'default-import.ts': esmApp },
+      { 'require.ts': commonJsApp, 'subpaths.ts': commonJsSubpaths, 'default-import.ts': esmApp },
     ],
     [
       'nodenext: CommonJS (.cts and .ts in a CommonJS package) and ESM (.mts)',
@@ -197,6 +261,7 @@ describe('TypeScript consumers of the packed package, with @types/express', () =
       {
         'package.json': JSON.stringify({ type: 'commonjs' }),
         'require.cts': commonJsApp,
+        'subpaths.ts': commonJsSubpaths,
         'default-import.ts': esmApp,
         'esm.mts': esmApp,
       },
@@ -204,12 +269,17 @@ describe('TypeScript consumers of the packed package, with @types/express', () =
     [
       'node16: an ESM package (.ts) and CommonJS (.cts)',
       { module: 'node16', moduleResolution: 'node16', skipLibCheck: true },
-      { 'package.json': JSON.stringify({ type: 'module' }), 'esm.ts': esmApp, 'require.cts': commonJsApp },
+      {
+        'package.json': JSON.stringify({ type: 'module' }),
+        'esm.ts': esmApp,
+        'require.cts': commonJsApp,
+        'subpaths.cts': commonJsSubpaths,
+      },
     ],
     [
       'bundler resolution: ESM imports and import = require (module preserve)',
       { module: 'preserve', moduleResolution: 'bundler', esModuleInterop: true, skipLibCheck: true },
-      { 'esm.ts': esmApp, 'require.ts': commonJsApp },
+      { 'esm.ts': esmApp, 'require.ts': commonJsApp, 'subpaths.ts': commonJsSubpaths },
     ],
   ];
   it.each(cases)(

@@ -1,13 +1,14 @@
 /**
  * The built package (dist/, made by `npm run build`, which `npm test` runs first) resolves by its own
  * name through the package.json "exports" map: `import cors from 'corsgate'` and `require('corsgate')`,
- * with type declarations for both.
+ * with type declarations for both; and every subpath's CommonJS declarations offer what its ESM ones export.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -150,4 +151,54 @@ export const used: unknown[] = [mw, Err, same, cors.compile({})];
     }
     expect(output).toBe('');
   });
+});
+
+describe('every subpath: the CommonJS declarations offer what the ESM ones export', () => {
+  const pkg = require('../../package.json') as {
+    exports: Record<string, string | { import: { types: string }; require: { types: string } }>;
+  };
+  const subpaths = Object.entries(pkg.exports).flatMap(([subpath, entry]) =>
+    typeof entry === 'string' ? [] : [[subpath, join(root, entry.import.types), join(root, entry.require.types)]],
+  );
+  const program = ts.createProgram(
+    subpaths.flatMap(([, esm = '', cjs = '']) => [esm, cjs]),
+    {
+      strict: true,
+      skipLibCheck: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      types: ['node'],
+    },
+  );
+  const checker = program.getTypeChecker();
+  const moduleOf = (file: string): ts.Symbol => {
+    const source = program.getSourceFile(file);
+    const symbol = source === undefined ? undefined : checker.getSymbolAtLocation(source);
+    if (symbol === undefined) throw new Error(`${file}: not a module`);
+    return symbol;
+  };
+  const resolved = (symbol: ts.Symbol) =>
+    symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+
+  it.each(subpaths)(
+    '%s: each exported type is a type of the CommonJS module, each value a property of what require() returns',
+    (_subpath, esmFile = '', cjsFile = '') => {
+      const esm = checker.getExportsOfModule(moduleOf(esmFile));
+      const cjsModule = moduleOf(cjsFile);
+      // `import x = require(...)`: x.Type are the module's (or its `export =` namespace's) exports ...
+      const cjsTypes = new Set(checker.getExportsOfModule(cjsModule).map((symbol) => symbol.name));
+      // ... and x.value the properties of what `export =` assigns (or the module's exports).
+      const exportEquals = cjsModule.exports?.get(ts.escapeLeadingUnderscores('export='));
+      const cjsValue = exportEquals === undefined ? undefined : checker.getTypeOfSymbol(resolved(exportEquals));
+      const missing: string[] = [];
+      for (const symbol of esm) {
+        const flags = resolved(symbol).flags;
+        if (flags & ts.SymbolFlags.Type && !cjsTypes.has(symbol.name)) missing.push(`type ${symbol.name}`);
+        const hasValue = cjsValue === undefined ? cjsTypes.has(symbol.name) : cjsValue.getProperty(symbol.name);
+        if (flags & ts.SymbolFlags.Value && !hasValue) missing.push(`value ${symbol.name}`);
+      }
+      expect(esm.length).toBeGreaterThan(0);
+      expect(missing).toEqual([]);
+    },
+  );
 });

@@ -9,26 +9,13 @@
  *   <dir>/{esm,cjs}/runtimes/        server.js and main.js (entries/esm.mjs or entries/cjs.cjs)
  *   <dir>/esm/runtimes/worker.js     entries/worker.mjs, bundled on demand into <dir>/worker/ for workerd
  */
-import { execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import ts from 'typescript';
+import { installPacked, packRepository, readJson, repoRoot, scratchDir } from '../helpers/scratch.js';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The runtimes package (its own package.json and lockfile; `npm ci` there installs the runtimes). */
-export const RUNTIMES = join(ROOT, 'test/runtimes');
+export const RUNTIMES = join(repoRoot, 'test/runtimes');
 
 /** The frameworks the applications use, linked from the repository's node_modules (versions from its lockfile). */
 const FRAMEWORKS = ['express', 'express4', 'fastify', 'koa', 'koa2', 'hono', '@hono/node-server'];
@@ -41,13 +28,10 @@ export interface Consumer {
   remove(): void;
 }
 
-const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
 function compile(dir: string, format: 'esm' | 'cjs'): void {
   const module = format === 'esm' ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS;
   for (const source of SOURCES) {
-    const { outputText } = ts.transpileModule(readFileSync(join(ROOT, source), 'utf8'), {
+    const { outputText } = ts.transpileModule(readFileSync(join(repoRoot, source), 'utf8'), {
       compilerOptions: { module, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
       fileName: source,
     });
@@ -61,33 +45,29 @@ function compile(dir: string, format: 'esm' | 'cjs'): void {
   );
 }
 
-export function prepareConsumer(): Consumer {
-  if (!existsSync(join(ROOT, 'dist/esm/index.js')) || !existsSync(join(ROOT, 'dist/cjs/require/index.js'))) {
+export async function prepareConsumer(): Promise<Consumer> {
+  if (!existsSync(join(repoRoot, 'dist/esm/index.js')) || !existsSync(join(repoRoot, 'dist/cjs/require/index.js'))) {
     throw new Error('dist/ is missing: run `npm run build` first (npm test and npm run test:runtimes do it).');
   }
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'corsgate-consumer-'))); // as the runtimes report paths
+  const scratch = scratchDir('consumer');
+  const dir = realpathSync(scratch.path); // as the runtimes report paths
   try {
-    // The package as published: `npm pack` of the built repository (its scripts already ran in the build).
-    const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT)) as {
-      filename: string;
-      version: string;
-    }[];
-    if (packed === undefined) throw new Error('npm pack made no tarball');
-    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'corsgate-consumer', private: true })}\n`);
-    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', `./${packed.filename}`], dir);
+    // The package as published: `npm pack` of the built repository, installed as a user installs it.
+    await installPacked(dir, await packRepository(dir), 'corsgate-consumer');
     for (const name of FRAMEWORKS) {
       const link = join(dir, 'node_modules', name);
       mkdirSync(dirname(link), { recursive: true });
-      symlinkSync(join(ROOT, 'node_modules', name), link, 'dir');
+      symlinkSync(join(repoRoot, 'node_modules', name), link, 'dir');
     }
     compile(dir, 'esm');
     compile(dir, 'cjs');
     copyFileSync(join(RUNTIMES, 'entries/esm.mjs'), join(dir, 'esm/runtimes/main.js'));
     copyFileSync(join(RUNTIMES, 'entries/cjs.cjs'), join(dir, 'cjs/runtimes/main.js'));
     copyFileSync(join(RUNTIMES, 'entries/worker.mjs'), join(dir, 'esm/runtimes/worker.js'));
-    return { dir, version: packed.version, remove: () => rmSync(dir, { recursive: true, force: true }) };
+    const { version } = readJson<{ version: string }>(join(dir, 'node_modules/corsgate/package.json'));
+    return { dir, version, remove: scratch.remove };
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    scratch.remove();
     throw err;
   }
 }

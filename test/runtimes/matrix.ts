@@ -14,8 +14,8 @@ import { ADAPTERS, DEFAULT_METHODS_OF } from './server.js';
 /** Prepares the consumer directory once for the file; the returned getter is valid inside tests and hooks. */
 export function useConsumer(): () => Consumer {
   let consumer: Consumer | undefined;
-  beforeAll(() => {
-    consumer = prepareConsumer();
+  beforeAll(async () => {
+    consumer = await prepareConsumer();
   }, 180_000);
   afterAll(() => consumer?.remove());
   return () => {
