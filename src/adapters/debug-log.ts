@@ -11,7 +11,7 @@
  * token; the message after `value=…:` quotes its request values the same way).
  */
 import { debuglog } from 'node:util';
-import { type CorsDecision, type RequestFacts, showRequestValue as show } from '../core/index.js';
+import { type CorsDecision, type CorsRefusal, type RequestFacts, showRequestValue as show } from '../core/index.js';
 
 const log = debuglog('corsgate');
 
@@ -46,4 +46,19 @@ export function formatDecision(facts: RequestFacts, decision: CorsDecision, path
 /** Writes the debug line for one decision. Call only when `DEBUG_ENABLED`. */
 export function logDecision(facts: RequestFacts, decision: CorsDecision, path?: string): void {
   log('%s', formatDecision(facts, decision, path));
+}
+
+/**
+ * The line for a refusal of the `reportOnly` policy (the response was the enforced policy's):
+ *
+ *   CORSGATE 4242: report-only actual origin=https://old.example.com allowed=false reason=origin-not-allowed value=https://old.example.com: Origin …
+ */
+export function formatReportOnly(refusal: CorsRefusal): string {
+  const kind = refusal.preflight ? 'preflight' : 'actual';
+  return `report-only ${kind} origin=${show(refusal.origin)} allowed=false reason=${refusal.kind} value=${show(refusal.value)}: ${refusal.message}`;
+}
+
+/** Writes the report-only line (the compile context's `reportOnlyLog` when `DEBUG_ENABLED`). */
+export function logReportOnly(refusal: CorsRefusal): void {
+  log('%s', formatReportOnly(refusal));
 }

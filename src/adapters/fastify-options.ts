@@ -189,6 +189,11 @@ function toCoreOptions(options: FastifyCorsOptions, context: FastifyCompileConte
   }
   if (core.methods === undefined) core.methods = FASTIFY_DEFAULT_METHODS;
   if ('origin' in core) core.origin = translateOrigin(core.origin, context);
+  const reportOnly = core.reportOnly;
+  if (typeof reportOnly === 'object' && reportOnly !== null && !Array.isArray(reportOnly)) {
+    // the same value forms and defaults inside reportOnly
+    core.reportOnly = toCoreOptions(reportOnly as FastifyCorsOptions, context);
+  }
   return core as CorsOptions<FastifyRequest>;
 }
 

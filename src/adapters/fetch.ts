@@ -53,7 +53,7 @@ export function withCors<R extends Request, Args extends unknown[]>(
 ): FetchHandler<R, Args> {
   const policy = compile(options, fetchCompileContext);
   const onError = hooks?.onError ?? logAndFail;
-  const decideFor = fetchDeciderFor(policy.onRefused !== undefined); // only headers leave withCors, not the decision
+  const decideFor = fetchDeciderFor(policy.onRefused !== undefined || policy.watch !== undefined); // only headers leave withCors, not the decision
   const respond = (decision: CorsDecision, request: R, args: Args): Response | Promise<Response> => {
     if (decision.respond) return preflightResponse(decision);
     const response = handler(request, ...args);

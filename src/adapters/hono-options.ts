@@ -133,6 +133,26 @@ export function translateHonoOptions(input: unknown): TranslatedOptions {
     else if (name !== 'allowMethods' && (value === '' || (Array.isArray(value) && value.length === 0))) continue;
     else options[target] = value;
   }
+  const reportOnly = given.reportOnly;
+  if (typeof reportOnly === 'object' && reportOnly !== null && !Array.isArray(reportOnly)) {
+    // the same spelling and defaults inside reportOnly
+    try {
+      const nested = translateHonoOptions(reportOnly);
+      options.reportOnly = nested.options;
+      for (const [core, user] of Object.entries(nested.names)) names[core] ??= user;
+      if (nested.methods !== undefined) {
+        problems.push({
+          option: 'reportOnly.allowMethods',
+          value: show(nested.methods),
+          problem: 'a function for allowMethods is not supported in a report-only policy.',
+          fix: 'give reportOnly.allowMethods as a list of methods.',
+        });
+      }
+    } catch (err) {
+      if (!(err instanceof CorsConfigError)) throw err;
+      for (const p of err.problems) problems.push({ ...p, option: `reportOnly.${p.option}` });
+    }
+  }
   if (problems.length > 0) throw new CorsConfigError(problems);
 
   if (!('methods' in options)) options.methods = HONO_DEFAULT_METHODS;

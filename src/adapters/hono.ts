@@ -46,7 +46,7 @@ export function cors(options?: HonoCorsOptions | null): MiddlewareHandler {
   const policy: CorsPolicy<Context> = compile(translated.options, context);
   const policyFor =
     translated.methods === undefined ? undefined : methodsLookup(translated, translated.methods, context);
-  const decideFor = fetchDeciderFor(policy.onRefused !== undefined);
+  const decideFor = fetchDeciderFor(policy.onRefused !== undefined || policy.watch !== undefined);
 
   return async function corsgate(c, next) {
     const request = c.req.raw;

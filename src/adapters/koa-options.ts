@@ -114,10 +114,82 @@ export function compileKoaOptions(
   }
   const given = options as Record<string, unknown>;
   const problems: ConfigProblem[] = [];
-  const translated: Record<string, unknown> = {};
   /** corsgate's name → the name the user wrote, for messages. */
   const written = new Map<string, string>();
+  const translated = translateKoaOptions(given, problems, written, contextOf, context);
+  const reportOnly = given.reportOnly;
+  if (typeof reportOnly === 'object' && reportOnly !== null && !Array.isArray(reportOnly)) {
+    // the same spelling inside reportOnly; a credentials function there has no second policy to choose
+    const nested = reportOnly as Record<string, unknown>;
+    const nestedProblems: ConfigProblem[] = [];
+    translated.reportOnly = translateKoaOptions(nested, nestedProblems, written, contextOf, context);
+    for (const name of [...KOA_ONLY, 'credentials'])
+      if (name in nested && (name !== 'credentials' || typeof nested[name] === 'function')) {
+        nestedProblems.push({
+          option: name,
+          value: show(nested[name]),
+          problem:
+            name === 'credentials'
+              ? 'a credentials function chooses between two enforced policies per request; a report-only policy takes true or false.'
+              : 'it has no meaning in a report-only policy, which never writes a response (the enforced policy does).',
+          fix:
+            name === 'credentials'
+              ? 'write credentials: true or false inside reportOnly.'
+              : 'remove it from reportOnly.',
+        });
+      }
+    for (const p of nestedProblems) problems.push({ ...p, option: `reportOnly.${p.option}` });
+  }
 
+  const onRefused = translated.onRefused;
+  if (written.size > 0 && typeof onRefused === 'function') {
+    // Refusal messages name the option to change: in the user's spelling, as start-up errors do.
+    translated.onRefused = (refusal: CorsRefusal, ctx: Context) =>
+      (onRefused as NonNullable<KoaCorsOptions['onRefused']>)(
+        { ...refusal, message: renameAll(refusal.message, written) },
+        ctx,
+      );
+  }
+
+  const credentials =
+    typeof given.credentials === 'function' ? (given.credentials as KoaCredentialsFunction) : undefined;
+  const policy = compileCollecting(credentials === undefined ? translated : { ...translated, credentials: false });
+  const credentialed = credentials === undefined ? undefined : compileCollecting({ ...translated, credentials: true });
+  if (problems.length > 0) throw new CorsConfigError(problems);
+  return {
+    policy: policy as CorsPolicy<Context>,
+    credentialed,
+    credentials:
+      credentials === undefined
+        ? undefined
+        : limitedCredentials(credentials, (policy as CorsPolicy<Context>).originCallbackTimeout, context),
+    keepHeadersOnError: given.keepHeadersOnError !== false,
+    secureContext: given.secureContext === true,
+  };
+
+  function compileCollecting(opts: Record<string, unknown>): CorsPolicy<Context> | undefined {
+    try {
+      return compile(opts as CorsOptions<Context>, context);
+    } catch (err) {
+      if (!(err instanceof CorsConfigError)) throw err;
+      for (const problem of err.problems) {
+        const renamed = renameProblem(problem, written, credentials !== undefined);
+        if (!problems.some((p) => sameProblem(p, renamed))) problems.push(renamed);
+      }
+      return undefined;
+    }
+  }
+}
+
+/** `@koa/cors`'s names, value forms and defaults, as corsgate's options (the same for `reportOnly`'s). */
+function translateKoaOptions(
+  given: Record<string, unknown>,
+  problems: ConfigProblem[],
+  written: Map<string, string>,
+  contextOf: () => Context | undefined,
+  context: CompileContext,
+): Record<string, unknown> {
+  const translated: Record<string, unknown> = {};
   for (const name of Object.keys(given)) {
     const value = given[name];
     if (Object.hasOwn(RENAMED, name)) {
@@ -181,45 +253,7 @@ export function compileKoaOptions(
   }
   // @koa/cors's default, whichever names the options use: switching changes nothing a browser sees.
   if (!('methods' in translated) && given.methods === undefined) translated.methods = KOA_DEFAULT_METHODS;
-
-  const onRefused = translated.onRefused;
-  if (written.size > 0 && typeof onRefused === 'function') {
-    // Refusal messages name the option to change: in the user's spelling, as start-up errors do.
-    translated.onRefused = (refusal: CorsRefusal, ctx: Context) =>
-      (onRefused as NonNullable<KoaCorsOptions['onRefused']>)(
-        { ...refusal, message: renameAll(refusal.message, written) },
-        ctx,
-      );
-  }
-
-  const credentials =
-    typeof given.credentials === 'function' ? (given.credentials as KoaCredentialsFunction) : undefined;
-  const policy = compileCollecting(credentials === undefined ? translated : { ...translated, credentials: false });
-  const credentialed = credentials === undefined ? undefined : compileCollecting({ ...translated, credentials: true });
-  if (problems.length > 0) throw new CorsConfigError(problems);
-  return {
-    policy: policy as CorsPolicy<Context>,
-    credentialed,
-    credentials:
-      credentials === undefined
-        ? undefined
-        : limitedCredentials(credentials, (policy as CorsPolicy<Context>).originCallbackTimeout, context),
-    keepHeadersOnError: given.keepHeadersOnError !== false,
-    secureContext: given.secureContext === true,
-  };
-
-  function compileCollecting(opts: Record<string, unknown>): CorsPolicy<Context> | undefined {
-    try {
-      return compile(opts as CorsOptions<Context>, context);
-    } catch (err) {
-      if (!(err instanceof CorsConfigError)) throw err;
-      for (const problem of err.problems) {
-        const renamed = renameProblem(problem, written, credentials !== undefined);
-        if (!problems.some((p) => sameProblem(p, renamed))) problems.push(renamed);
-      }
-      return undefined;
-    }
-  }
+  return translated;
 }
 
 /** `@koa/cors` reads an empty or missing list in its own way: these keep its meaning. */
@@ -332,7 +366,8 @@ function renameProblem(
   credentialsFunction: boolean,
 ): ConfigProblem {
   let { option, value } = problem;
-  for (const [core, user] of written) if (option === core) option = user;
+  const prefix = option.startsWith('reportOnly.') ? 'reportOnly.' : '';
+  for (const [core, user] of written) if (option === `${prefix}${core}`) option = `${prefix}${user}`;
   // What cors would do is what @koa/cors would do (an unset origin, say: both answer `*` to every website).
   const text = renameAll(problem.problem, written).replace(/\bcors would\b/g, '@koa/cors would');
   const fix = renameAll(problem.fix, written);

@@ -10,7 +10,7 @@ import type { CompileContext, CorsDecision, CorsPolicy, RequestFacts } from '../
 import { mergeVary } from '../core/index.js';
 import { createFactsReading, type RequestReader } from '../core/request.js';
 import { onceEach } from '../core/warn-once.js';
-import { DEBUG_ENABLED, logDecision } from './debug-log.js';
+import { DEBUG_ENABLED, logDecision, logReportOnly } from './debug-log.js';
 
 /**
  * node:http's request as the core reads it: lower-case header names, one string per name (node joins
@@ -109,4 +109,5 @@ export const nodeCompileContext: CompileContext = {
     return process.env.NODE_ENV === 'production';
   },
   warn: onceEach((message) => process.emitWarning(message, { code: 'CORSGATE_CONFIG' })),
+  reportOnlyLog: DEBUG_ENABLED ? logReportOnly : undefined,
 };

@@ -30,36 +30,12 @@ import {
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
 } from './format.js';
+import type { CensusObservation } from './observation.js';
+import { type CensusRequestFacts, observationOf } from './observe.js';
 import { sortEntries } from './order.js';
 import { addObservation, emptyStats, freezeStats, type MutableStats, resetStats } from './stats.js';
 
-/** What the census needs to know about one request: facts the CORS middleware reads anyway. */
-export interface CensusObservation {
-  /** The `Origin` header; `undefined` when the request has none. */
-  readonly origin: string | undefined;
-  /** `preflight`: `OPTIONS` with `Origin` and `Access-Control-Request-Method`; `actual`: anything else. */
-  readonly kind: 'preflight' | 'actual';
-  /** The request method; for a preflight, the method asked for (`Access-Control-Request-Method`). */
-  readonly method: string;
-  /**
-   * For a preflight, the names in `Access-Control-Request-Headers` (the headers the page's script sets that
-   * are not CORS-safelisted). For an actual request, pass `[]`: its headers mix the script's with the
-   * browser's own, and the preflight already named the script's.
-   */
-  readonly requestHeaders: readonly string[];
-  /**
-   * The request carries the browser's credentials: a `Cookie` header (what `credentials: true` is for). An
-   * `Authorization` header set by script is a request header (named in the preflight), not a credential.
-   */
-  readonly credentialed: boolean;
-  /**
-   * The browser marked it `Sec-Fetch-Site: same-origin` (a page of the app itself, which sends `Origin` on
-   * POST and fetch()): counted in `sameOrigin`, not as an origin that needs CORS.
-   */
-  readonly sameOrigin?: boolean;
-  /** Epoch milliseconds; default `Date.now()`. */
-  readonly at?: number;
-}
+export type { CensusObservation } from './observation.js';
 
 export interface CensusOptions {
   /** Origins listed at most (the rest share the `other` bucket). Default 1000, at most 100,000. */
@@ -71,6 +47,11 @@ export interface CensusOptions {
 export interface Census {
   /** Counts one request. Never throws; bad values are counted as malformed or dropped, never stored whole. */
   record(observation: CensusObservation): void;
+  /**
+   * Counts one request from the facts the CORS middleware reads: `record(observationOf(facts))`. What the
+   * middleware's `census` option calls, once per request. Never throws.
+   */
+  observe(facts: CensusRequestFacts): void;
   /** The counts so far, as JSON-ready data (see `CensusSnapshot`). Counting goes on. */
   snapshot(): CensusSnapshot;
   /** Origins listed now (at most `maxOrigins`). */
@@ -253,8 +234,17 @@ export function createCensus(options: CensusOptions = {}): Census {
     };
   }
 
+  function observe(facts: CensusRequestFacts): void {
+    try {
+      record(observationOf(facts));
+    } catch {
+      // as in safeRecord: the census never fails a request
+    }
+  }
+
   return {
     record: safeRecord,
+    observe,
     snapshot,
     get size() {
       return heap.length;

@@ -3,8 +3,9 @@
  * core's `RequestFacts`, declared here structurally so the census depends on no core type): the one call an
  * adapter makes per request is `census.record(observationOf(facts))`.
  */
-import type { CensusObservation } from './census.js';
+
 import { MAX_HEADER_NAME_LENGTH, MAX_HEADERS_PER_OBSERVATION } from './format.js';
+import type { CensusObservation } from './observation.js';
 
 export interface CensusRequestFacts {
   readonly method: string;

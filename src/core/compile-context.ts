@@ -4,6 +4,8 @@
  * an adapter whose framework spells options differently (`hono/cors`'s `allowHeaders`) gets its users'
  * names in the messages from the templates themselves, not by rewriting the text afterwards.
  */
+import type { CorsRefusal } from './refusal.js';
+
 export interface CompileContext {
   /** Compile for production: plain-http origins other than localhost are refused. Adapters pass NODE_ENV === 'production'. */
   readonly production?: boolean;
@@ -18,6 +20,11 @@ export interface CompileContext {
   readonly adapterOptionNames?: readonly string[];
   /** The name the user wrote for one of corsgate's options (e.g. `methods` → `allowMethods`). Default: the same name. */
   readonly optionName?: (name: string) => string;
+  /**
+   * Receives each refusal of the `reportOnly` policy (already marked `reportOnly: true`), besides
+   * `onRefused`: the node adapters' `NODE_DEBUG=corsgate` line. Default: none.
+   */
+  readonly reportOnlyLog?: (refusal: CorsRefusal) => void;
 }
 
 /** `optionName` of a context, or the identity. */

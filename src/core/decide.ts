@@ -19,6 +19,7 @@ import { classify, type RequestKind } from './preflight.js';
 import type { CorsRefusal } from './refusal.js';
 import { report } from './report.js';
 import { createFactsReading, factsReader, type RequestReader } from './request.js';
+import { createWatcher } from './watch.js';
 
 /**
  * Decides one request, read from `source`; `req` is what `onRefused` and an adapter's request-aware origin
@@ -41,7 +42,11 @@ export function createDecider<Source>(reader: RequestReader<Source>): Decider<So
   const readMethod = reader.method;
   const recall = createRecall(reader);
   const readFacts = createFactsReading(reader);
-  return function decideRequest(policy, source, req) {
+  // `census` and `reportOnly` (src/core/watch.ts): around this same path, for policies that have them.
+  const watched = createWatcher(reader, decideRequest);
+  return decideRequest;
+  function decideRequest<Req>(policy: CorsPolicy<Req>, source: Source, req: Req): CorsDecision | Promise<CorsDecision> {
+    if (policy.watch !== undefined) return watched(policy, source, req);
     const cache = policy.cache;
     if (cache.always !== undefined) return cache.always;
     const origin = readOrigin(source);
@@ -56,7 +61,7 @@ export function createDecider<Source>(reader: RequestReader<Source>): Decider<So
     const decision = computeDecision(policy, facts, req);
     if (!(decision instanceof Promise)) remember(policy, facts, decision);
     return decision;
-  };
+  }
 }
 
 /** The decision for a `RequestFacts` object (the exported `decide`). */

@@ -3,6 +3,8 @@
  * package; the `dangerously*` flags, `allowPrivateNetwork`, `originCallbackTimeout` and
  * `onRefused` are corsgate's own.
  */
+
+import type { RequestObserver } from './census-option.js';
 import type { CorsRefusal } from './refusal.js';
 
 /** An origin setting that can be checked once, at start-up. */
@@ -63,7 +65,28 @@ export interface CorsOptions<Req = unknown> {
   dangerouslyAllowInsecureOrigins?: boolean;
   /** Accept origin RegExps that the start-up ReDoS check refuses (catastrophic backtracking on a crafted `Origin`). */
   dangerouslyAllowUnsafeRegExp?: boolean;
+  /**
+   * Counts every request (cache hits included) in an origin census: a `Census` from `corsgate/census`
+   * (`createCensus()`). See docs/tightening.md.
+   */
+  census?: RequestObserver;
+  /**
+   * A stricter policy evaluated on every request and never enforced: each request it would refuse is
+   * reported through `onRefused` with `refusal.reportOnly === true` (and in `NODE_DEBUG=corsgate`); not a
+   * single response header changes. See docs/tightening.md.
+   */
+  reportOnly?: ReportOnlyOptions<Req>;
 }
+
+/**
+ * The options of a report-only policy: every option that decides an answer. `preflightContinue`,
+ * `optionsSuccessStatus` and `onRefused` shape the response or the reports of the enforced policy only, and
+ * `census` and `reportOnly` are the enforced policy's.
+ */
+export type ReportOnlyOptions<Req = unknown> = Omit<
+  CorsOptions<Req>,
+  'census' | 'reportOnly' | 'preflightContinue' | 'optionsSuccessStatus' | 'onRefused'
+>;
 
 /** Options whose `origin` is fixed at start-up: every decision is synchronous. */
 export type StaticCorsOptions<Req = unknown> = CorsOptions<Req> & { origin?: StaticOrigin };
@@ -100,4 +123,6 @@ export const OPTION_NAMES: readonly (keyof CorsOptions)[] = [
   'dangerouslyAllowNullOrigin',
   'dangerouslyAllowInsecureOrigins',
   'dangerouslyAllowUnsafeRegExp',
+  'census',
+  'reportOnly',
 ];

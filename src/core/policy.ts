@@ -4,6 +4,7 @@
  * value that does not depend on the request is built here, so a request costs a lookup and a few header
  * writes.
  */
+import { type RequestObserver, readCensus } from './census-option.js';
 import { type CompileContext, optionNamer } from './compile-context.js';
 import { type ConfigProblem, CorsConfigError } from './config-error.js';
 import type { Header } from './decision.js';
@@ -27,6 +28,7 @@ import { compileOriginRule, type OriginCompileContext, type OriginRule } from '.
 import { compilePreflightStatus } from './preflight.js';
 import { type ReadOptions, readOptions } from './read-options.js';
 import { checkOnRefused, type OnRefused } from './report.js';
+import { compileReportOnly } from './report-only.js';
 
 export type { CompileContext } from './compile-context.js';
 export { DEFAULT_METHODS } from './headers/allow-methods.js';
@@ -55,6 +57,20 @@ export interface CorsPolicy<Req = unknown> {
   readonly originContext: OriginCompileContext;
   /** Decisions that depend only on the policy (and an allowed exact origin), shared between requests. */
   readonly cache: DecisionCache;
+  /**
+   * What is evaluated on each request besides the decision (`census`, `reportOnly`): undefined without
+   * them, so the request path pays one property test (src/core/watch.ts).
+   */
+  readonly watch?: Watch<Req> | undefined;
+}
+
+/** The `census` and `reportOnly` of a policy, evaluated by src/core/watch.ts around the enforced decision. */
+export interface Watch<Req> {
+  /** The same policy without `watch` (same memo layer): what answers the request. */
+  readonly enforced: CorsPolicy<Req>;
+  readonly census: RequestObserver | undefined;
+  /** The report-only policy (its `onRefused` forwards to the enforced one's); undefined when nothing would hear its reports. */
+  readonly reportOnly: CorsPolicy<Req> | undefined;
 }
 
 const defaultWarn = (message: string): void => {
@@ -108,6 +124,14 @@ export function compileRead<Req>(
   const preflightStatus = compilePreflightStatus(opts.optionsSuccessStatus, n, problems);
   const originCallbackTimeout = compileOriginCallbackTimeout(opts.originCallbackTimeout, n, problems);
   checkOnRefused(opts.onRefused, n, problems);
+  const census = readCensus(opts.census, n, problems);
+  const reportOnly = compileReportOnly(
+    opts.reportOnly,
+    opts.onRefused,
+    context,
+    (nested: ReadOptions<Req>, nestedContext) => compileRead(nested, nestedContext, originRule),
+    problems,
+  );
   if (problems.length > 0) throw new CorsConfigError(problems);
 
   // The constant headers, in the order they are written: credentials first, then each list.
@@ -140,7 +164,15 @@ export function compileRead<Req>(
     onRefused: opts.onRefused,
     originContext,
   };
-  return Object.freeze({ ...base, cache: buildDecisionCache(base) });
+  const enforced: CorsPolicy<Req> = Object.freeze({ ...base, cache: buildDecisionCache(base), watch: undefined });
+  if (census === undefined && (reportOnly === undefined || reportOnly.onRefused === undefined)) return enforced;
+  // The same policy, with what is watched: both share one memo layer (`cache`).
+  const watch: Watch<Req> = Object.freeze({
+    enforced,
+    census,
+    reportOnly: reportOnly?.onRefused === undefined ? undefined : reportOnly,
+  });
+  return Object.freeze({ ...enforced, watch });
 }
 
 /**

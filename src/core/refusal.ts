@@ -32,6 +32,11 @@ export interface CorsRefusal {
    * value in it is bounded and quoted by log-safe.ts, so it holds no control or line-separator character.
    */
   readonly message: string;
+  /**
+   * Set on the refusals of the `reportOnly` policy: the request was answered by the enforced policy (this
+   * refusal changed nothing in the response); the stricter policy would have refused it.
+   */
+  readonly reportOnly?: true;
 }
 
 export function originNotAllowed(origin: string, preflight: boolean): CorsRefusal {
