@@ -44,7 +44,7 @@ export type FastifyOriginFunction = (
 ) => void | FastifyOrigin | PromiseLike<FastifyOrigin | void>;
 
 /** The plugin's options: `@fastify/cors`'s, plus corsgate's own (`allowPrivateNetwork`, `onRefused`, ...). */
-export interface FastifyCorsOptions extends Omit<CorsOptions<FastifyRequest>, 'origin'> {
+export interface FastifyCorsOptions extends Omit<CorsOptions<FastifyRequest>, 'origin' | 'reportOnly'> {
   /** Default `'*'`. A string, RegExp or (nested) array is an allowlist; `true` reflects; `false` turns CORS off. */
   origin?: FastifyOrigin | FastifyOriginFunction;
   /** The Fastify hook that adds the headers and answers preflights. Default `'onRequest'`. */
@@ -63,7 +63,27 @@ export interface FastifyCorsOptions extends Omit<CorsOptions<FastifyRequest>, 'o
   hideOptionsRoute?: boolean;
   /** Log level of the plugin's `OPTIONS *` route. */
   logLevel?: LogLevel;
+  /** A stricter policy, in the same spelling, reported on and never enforced (see `CorsOptions.reportOnly`). */
+  reportOnly?: FastifyReportOnlyOptions;
 }
+
+/** The options of a report-only policy in `@fastify/cors`'s spelling: what decides an answer. */
+export type FastifyReportOnlyOptions = Omit<
+  FastifyCorsOptions,
+  | 'reportOnly'
+  | 'census'
+  | 'preflightContinue'
+  | 'optionsSuccessStatus'
+  | 'onRefused'
+  | 'hook'
+  | 'delegator'
+  | 'delegateTimeout'
+  | 'cacheControl'
+  | 'preflight'
+  | 'strictPreflight'
+  | 'hideOptionsRoute'
+  | 'logLevel'
+>;
 
 /** Route-level options (`config: { cors }`): merged over the plugin's, or `false` for no CORS on the route. */
 export type FastifyRouteCorsOptions = Omit<

@@ -39,7 +39,7 @@ export type HonoOriginFunction = (origin: string, c: Context) => HonoOriginAnswe
 export type HonoMethodsFunction = (origin: string, c: Context) => readonly string[] | Promise<readonly string[]>;
 
 /** `hono/cors`'s options and corsgate's own (see the README's options table). */
-export interface HonoCorsOptions extends Omit<CorsOptions<Context>, 'origin'> {
+export interface HonoCorsOptions extends Omit<CorsOptions<Context>, 'origin' | 'reportOnly'> {
   /** `'*'` (default), an allowlist (string, RegExp, array) or `(origin, c) => string | null | undefined`. */
   origin?: StaticOrigin | HonoOriginFunction;
   /** `hono/cors`'s name for `methods`; also `(origin, c) => string[]`, asked on each preflight. */
@@ -48,7 +48,15 @@ export interface HonoCorsOptions extends Omit<CorsOptions<Context>, 'origin'> {
   allowHeaders?: NameList;
   /** `hono/cors`'s name for `exposedHeaders`. */
   exposeHeaders?: NameList;
+  /** A stricter policy, in the same spelling, reported on and never enforced (see `CorsOptions.reportOnly`). */
+  reportOnly?: HonoReportOnlyOptions;
 }
+
+/** The options of a report-only policy in `hono/cors`'s spelling (`allowMethods` a list). */
+export type HonoReportOnlyOptions = Omit<
+  HonoCorsOptions,
+  'reportOnly' | 'census' | 'preflightContinue' | 'optionsSuccessStatus' | 'onRefused' | 'allowMethods'
+> & { allowMethods?: NameList };
 
 /** `hono/cors`'s default `allowMethods` (hono 4.13), used when neither `allowMethods` nor `methods` is given. */
 const HONO_DEFAULT_METHODS: readonly string[] = Object.freeze([

@@ -41,7 +41,7 @@ export type KoaCredentialsFunction = (ctx: Context) => boolean | PromiseLike<boo
  * function is `@koa/cors`'s `(ctx) => string`; a `cors`-style `(origin, callback)` function is accepted too
  * (see the second overload of `cors`).
  */
-export interface KoaCorsOptions extends Omit<CorsOptions<Context>, 'origin' | 'credentials' | 'maxAge'> {
+export interface KoaCorsOptions extends Omit<CorsOptions<Context>, 'origin' | 'credentials' | 'maxAge' | 'reportOnly'> {
   /**
    * `'*'` (default): any origin. A string: that origin only. A function `(ctx) => string | Promise<string>`
    * (`@koa/cors`'s form): answers with the allowed origin, i.e. `ctx.get('Origin')` to allow the request's
@@ -65,7 +65,22 @@ export interface KoaCorsOptions extends Omit<CorsOptions<Context>, 'origin' | 'c
   keepHeadersOnError?: boolean;
   /** Also send `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`. */
   secureContext?: boolean;
+  /** A stricter policy, in the same spelling, reported on and never enforced (see `CorsOptions.reportOnly`). */
+  reportOnly?: KoaReportOnlyOptions;
 }
+
+/** The options of a report-only policy in `@koa/cors`'s spelling (`credentials` a boolean: one policy). */
+export type KoaReportOnlyOptions = Omit<
+  KoaCorsOptions,
+  | 'reportOnly'
+  | 'census'
+  | 'preflightContinue'
+  | 'optionsSuccessStatus'
+  | 'onRefused'
+  | 'keepHeadersOnError'
+  | 'secureContext'
+  | 'credentials'
+> & { credentials?: boolean };
 
 /** `@koa/cors`'s default `allowMethods` (the same methods as `cors`'s default, in another order). */
 export const KOA_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';

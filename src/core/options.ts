@@ -89,7 +89,10 @@ export type ReportOnlyOptions<Req = unknown> = Omit<
 >;
 
 /** Options whose `origin` is fixed at start-up: every decision is synchronous. */
-export type StaticCorsOptions<Req = unknown> = CorsOptions<Req> & { origin?: StaticOrigin };
+export type StaticCorsOptions<Req = unknown> = CorsOptions<Req> & {
+  origin?: StaticOrigin;
+  reportOnly?: ReportOnlyOptions<Req> & { origin?: StaticOrigin };
+};
 
 /** Options whose `origin` is a callback: decisions wait for it, so they are asynchronous. */
 export type CallbackCorsOptions<Req = unknown> = CorsOptions<Req> & { origin: OriginCallback };
