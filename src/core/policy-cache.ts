@@ -40,7 +40,9 @@ export function createPolicyCache<Req>(context: CompileContext): PolicyLookup<Re
   /** The origin's key, computed once per lookup for the policy key and reused by `originRule`. */
   let originKey: string | undefined;
   const originRule: OriginRuleCompiler = (value, originContext: OriginCompileContext, problems: ConfigProblem[]) => {
+    // `originKey` is the enforced origin's (a `reportOnly` origin, compiled after it, is keyed by its own value)
     const key = `${originKey ?? keyOf(value)}|${originContext.production ? 'p' : ''}${originContext.allowNull ? 'n' : ''}${originContext.allowInsecure ? 'i' : ''}${originContext.allowUnsafeRegExp ? 'u' : ''}`;
+    originKey = undefined;
     let rule = originRules.get(key);
     if (rule === undefined) {
       const before = problems.length;
@@ -53,23 +55,35 @@ export function createPolicyCache<Req>(context: CompileContext): PolicyLookup<Re
     return rule;
   };
 
+  /** The key of options read by `readOptions`; functions by identity when `rebind` cannot swap them. */
+  const optionsKey = (read: Readonly<Record<string, unknown>>, rebindable: boolean, top: boolean): string => {
+    let key = '';
+    for (const name in read) {
+      const value = read[name];
+      let part: string;
+      if (rebindable && typeof value === 'function' && (name === 'onRefused' || name === 'origin')) {
+        // A function given per request (often a closure over req) is not part of the key: see `rebind`.
+        part = 'function';
+      } else if (name === 'reportOnly' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        // by contents, as the options themselves (a delegate usually answers with a fresh object)
+        part = `{${optionsKey(readOptions(value), false, false)}}`;
+      } else {
+        part = keyOf(value);
+        if (top && name === 'origin') originKey = part;
+      }
+      key += `${NAME_KEYS.get(name) ?? JSON.stringify(name)}=${part};`;
+    }
+    return key;
+  };
+
   return (options) => {
     const read = readOptions(options);
     const onRefused = read.onRefused;
     const origin = read.origin;
-    let key = '';
-    for (const name in read) {
-      const value = (read as Record<string, unknown>)[name];
-      let part: string;
-      if (typeof value === 'function' && (name === 'onRefused' || name === 'origin')) {
-        // A function given per request (often a closure over req) is not part of the key: see `rebind`.
-        part = 'function';
-      } else {
-        part = keyOf(value);
-        if (name === 'origin') originKey = part;
-      }
-      key += `${NAME_KEYS.get(name) ?? JSON.stringify(name)}=${part};`;
-    }
+    // A policy with `census` or `reportOnly` holds its functions in more than one place (the enforced
+    // policy it watches, the report-only policy's forwarder): it is kept per function, not rebound.
+    const watched = read.reportOnly !== undefined || read.census !== undefined;
+    const key = optionsKey(read, !watched, true);
     let policy = policies.get(key);
     if (policy === undefined) {
       policy = compileRead(read, context, originRule);

@@ -158,3 +158,43 @@ describe('reportOnly: start-up errors name reportOnly.<option>', () => {
     expect(typo.message).toContain('did you mean `origin`?');
   });
 });
+
+describe('reportOnly from an options delegate', () => {
+  it('reports with the report-only origin (not the enforced one), each answer a fresh object', async () => {
+    const heard: Array<[string, string, boolean, string]> = [];
+    const a = express();
+    a.use(
+      cors((req, callback) => {
+        const tenant = String(req.headers['x-tenant']);
+        callback(null, {
+          origin: [APP, ADMIN],
+          reportOnly: { origin: [APP], maxAge: 60 },
+          // a fresh closure per request, as delegates write it
+          onRefused: (refusal) => heard.push([refusal.kind, refusal.origin, refusal.reportOnly === true, tenant]),
+        });
+      }),
+    );
+    a.get('/api', (_req, res) => {
+      res.json({ ok: true });
+    });
+    const served = await serve(a);
+    try {
+      for (const tenant of ['t1', 't2']) {
+        for (const origin of [APP, ADMIN, UNLISTED]) {
+          const reply = await send(served.port, { path: '/api', headers: { origin, 'x-tenant': tenant } });
+          expect(reply.headers['access-control-allow-origin']).toBe(origin === UNLISTED ? undefined : origin);
+        }
+      }
+    } finally {
+      await served.close();
+    }
+    expect(heard).toEqual([
+      ['origin-not-allowed', ADMIN, true, 't1'],
+      ['origin-not-allowed', UNLISTED, false, 't1'],
+      ['origin-not-allowed', UNLISTED, true, 't1'],
+      ['origin-not-allowed', ADMIN, true, 't2'],
+      ['origin-not-allowed', UNLISTED, false, 't2'],
+      ['origin-not-allowed', UNLISTED, true, 't2'],
+    ]);
+  });
+});
