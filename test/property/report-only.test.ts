@@ -48,7 +48,7 @@ const enforcedOptions: fc.Arbitrary<CorsOptions> = fc.oneof(
   staticOptions,
   staticOptions.map((o) => ({
     ...o,
-    origin: (origin: string | undefined) => origin !== undefined && origin.startsWith('https://a'),
+    origin: (origin: string | undefined) => origin?.startsWith('https://a') === true,
     dangerouslyAllowCredentialsWithAnyOrigin: false,
   })),
 );
