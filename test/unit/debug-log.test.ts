@@ -53,6 +53,21 @@ describe('NODE_DEBUG=corsgate', () => {
     for (const line of lines) expect(line).toContain('allowed=false reason=origin-not-allowed');
   });
 
+  it("marks the report-only policy's refusals, next to the enforced decision (which allowed them)", async () => {
+    const script = fileURLToPath(new URL('../fixtures/debug-report-only.mjs', import.meta.url));
+    const { stdout, stderr } = await runFixture('corsgate', script);
+    expect(stdout).toBe('done\n');
+    const lines = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('CORSGATE '))
+      .map((l) => l.replace(/^CORSGATE \d+: /, ''));
+    expect(lines).toEqual([
+      'actual GET /items origin=https://app.example.com allowed=true allow-origin=https://app.example.com',
+      'report-only actual origin=https://old.example.com allowed=false reason=origin-not-allowed value=https://old.example.com: Origin https://old.example.com is not allowed. If this site should have access, add "https://old.example.com" to the origin option.',
+      'actual GET /items origin=https://old.example.com allowed=true allow-origin=https://old.example.com',
+    ]);
+  });
+
   it('prints nothing when NODE_DEBUG does not name corsgate', async () => {
     const { stdout, stderr } = await runFixture('http2');
     expect(stdout).toBe('done\n');
