@@ -163,6 +163,14 @@ export function createCensus(options: CensusOptions = {}): Census {
       addObservation(nullStats, preflight, methodName, names, withCredentials, time);
       return;
     }
+    // A listed origin was checked when it was admitted: counted without parsing it again (the common case).
+    let slot = typeof origin === 'string' ? slots.get(origin) : undefined;
+    if (slot !== undefined) {
+      tracked++;
+      addObservation(slot.stats, preflight, methodName, names, withCredentials, time);
+      siftDown(slot.index);
+      return;
+    }
     if (typeof origin !== 'string' || !isSerializedOrigin(origin)) {
       count(malformed, preflight, withCredentials);
       if (samples.length < MAX_MALFORMED_SAMPLES) {
@@ -172,12 +180,6 @@ export function createCensus(options: CensusOptions = {}): Census {
       return;
     }
     tracked++;
-    let slot = slots.get(origin);
-    if (slot !== undefined) {
-      addObservation(slot.stats, preflight, methodName, names, withCredentials, time);
-      siftDown(slot.index);
-      return;
-    }
     if (heap.length < maxOrigins) {
       slot = { origin, error: unlistedMax, stats: emptyStats(), index: heap.length };
       heap.push(slot);

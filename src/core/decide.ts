@@ -42,10 +42,8 @@ export function createDecider<Source>(reader: RequestReader<Source>): Decider<So
   const readMethod = reader.method;
   const recall = createRecall(reader);
   const readFacts = createFactsReading(reader);
-  // `census` and `reportOnly` (src/core/watch.ts): around this same path, for policies that have them.
-  const watched = createWatcher(reader, decideRequest);
-  return decideRequest;
-  function decideRequest<Req>(policy: CorsPolicy<Req>, source: Source, req: Req): CorsDecision | Promise<CorsDecision> {
+  const decideRequest: Decider<Source> = function decideRequest(policy, source, req) {
+    // `census` and `reportOnly` (src/core/watch.ts): around this same path, for policies that have them.
     if (policy.watch !== undefined) return watched(policy, source, req);
     const cache = policy.cache;
     if (cache.always !== undefined) return cache.always;
@@ -61,7 +59,9 @@ export function createDecider<Source>(reader: RequestReader<Source>): Decider<So
     const decision = computeDecision(policy, facts, req);
     if (!(decision instanceof Promise)) remember(policy, facts, decision);
     return decision;
-  }
+  };
+  const watched = createWatcher(reader, decideRequest);
+  return decideRequest;
 }
 
 /** The decision for a `RequestFacts` object (the exported `decide`). */
