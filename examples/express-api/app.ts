@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import cors, { type CorsRefusal } from 'corsgate';
+import type { Census } from 'corsgate/census';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DecisionLog } from './demo.js';
 
@@ -18,6 +19,14 @@ export interface ExampleAppOptions {
    * `?trace=<id>`. Off unless given; corsgate itself never reveals its reasons to clients.
    */
   readonly demo?: DecisionLog;
+  /** Counts the origins that call the API (`corsgate suggest` reads its snapshots). Demo mode of `npm start`. */
+  readonly census?: Census;
+  /**
+   * Runs a stricter policy next to the enforced one, in report-only mode, on the /api routes: GET and POST
+   * only, and only the Content-Type request header. Its refusals reach `onRefused` with `refusal.reportOnly`;
+   * the responses stay the enforced policy's. Demo mode of `npm start`.
+   */
+  readonly reportOnly?: boolean;
 }
 
 interface Item {
@@ -25,7 +34,13 @@ interface Item {
   name: string;
 }
 
-export function createApp({ origins, onRefused: logRefusal, demo }: ExampleAppOptions): express.Express {
+export function createApp({
+  origins,
+  onRefused: logRefusal,
+  demo,
+  census,
+  reportOnly,
+}: ExampleAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   if (demo !== undefined) app.use(demo.middleware);
@@ -45,6 +60,7 @@ export function createApp({ origins, onRefused: logRefusal, demo }: ExampleAppOp
     methods: ['GET', 'POST', 'DELETE'],
     allowedHeaders: ['Content-Type'],
     onRefused,
+    ...(census !== undefined ? { census } : {}),
   });
   // The rest of the API: no cookies, a fixed list of methods and headers, preflights cached for 10 minutes.
   const apiCors = cors({
@@ -54,6 +70,19 @@ export function createApp({ origins, onRefused: logRefusal, demo }: ExampleAppOp
     exposedHeaders: ['X-Request-Id'],
     maxAge: 600,
     onRefused,
+    ...(census !== undefined ? { census } : {}),
+    // What the API could tighten to: would any client break? The reports say (the responses do not change).
+    ...(reportOnly === true
+      ? {
+          reportOnly: {
+            origin: [...origins],
+            methods: ['GET', 'POST'],
+            allowedHeaders: ['Content-Type'],
+            exposedHeaders: ['X-Request-Id'],
+            maxAge: 600,
+          },
+        }
+      : {}),
   });
 
   app.use('/api/session', sessionCors, sessionRouter());

@@ -23,6 +23,8 @@ export interface DecisionRecord {
   readonly cookie: boolean;
   /** Set by corsgate's onRefused: why a browser will block this request. */
   refusal: { readonly kind: string; readonly message: string } | undefined;
+  /** Set by corsgate's onRefused for `refusal.reportOnly`: what the stricter report-only policy would refuse. */
+  reportOnly: { readonly kind: string; readonly message: string } | undefined;
   /** The response status and its CORS headers (Access-Control-* and Vary), once the response is sent. */
   status: number | undefined;
   corsHeaders: Record<string, string> | undefined;
@@ -30,11 +32,24 @@ export interface DecisionRecord {
 
 const TRACE = /^[A-Za-z0-9-]{1,64}$/;
 const MAX_TRACES = 200;
+const MAX_REPORTS = 20;
+
+/** One refusal of the report-only policy (traced or not): what tightening to it would break. */
+export interface ReportOnlyRecord {
+  readonly at: string;
+  readonly method: string;
+  readonly path: string;
+  readonly origin: string;
+  readonly preflight: boolean;
+  readonly kind: string;
+  readonly message: string;
+}
 
 export class DecisionLog {
   private readonly traces = new Map<string, DecisionRecord[]>();
   private readonly byRequest = new WeakMap<IncomingMessage, DecisionRecord>();
   private readonly pending = new Set<DecisionRecord>();
+  private readonly reports: ReportOnlyRecord[] = [];
 
   /** Express middleware: put it before the CORS middleware. */
   readonly middleware = (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
@@ -58,6 +73,7 @@ export class DecisionLog {
       requestHeaders: header('access-control-request-headers'),
       cookie: req.headers.cookie !== undefined,
       refusal: undefined,
+      reportOnly: undefined,
       status: undefined,
       corsHeaders: undefined,
     };
@@ -81,8 +97,30 @@ export class DecisionLog {
   /** Pass as (or call from) corsgate's `onRefused`. */
   readonly onRefused = (refusal: CorsRefusal, req: IncomingMessage): void => {
     const record = this.byRequest.get(req);
-    if (record !== undefined) record.refusal = { kind: refusal.kind, message: refusal.message };
+    const reason = { kind: refusal.kind, message: refusal.message };
+    if (refusal.reportOnly === true) {
+      if (record !== undefined) record.reportOnly = reason;
+      // the full path (Express rewrites req.url inside a mounted router); no query string (it may hold secrets)
+      const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+      const path = new URL(url, 'http://example.invalid').pathname;
+      this.reports.unshift({
+        at: new Date().toISOString(),
+        method: req.method ?? 'GET',
+        path,
+        origin: refusal.origin,
+        preflight: refusal.preflight,
+        ...reason,
+      });
+      if (this.reports.length > MAX_REPORTS) this.reports.length = MAX_REPORTS;
+      return;
+    }
+    if (record !== undefined) record.refusal = reason;
   };
+
+  /** The latest refusals of the report-only policy, newest first (at most 20). */
+  recentReports(): readonly ReportOnlyRecord[] {
+    return [...this.reports];
+  }
 
   /** The records of one trace, once their responses are sent (or after `timeoutMs`). */
   async read(trace: string, timeoutMs = 1000): Promise<readonly DecisionRecord[]> {

@@ -34,7 +34,10 @@ try {
       port: portFrom('PLAYGROUND_PORT', 5173),
       refusedPort: portFrom('PLAYGROUND_REFUSED_PORT', 5174),
     },
-    onRefused: (refusal) => console.warn(`cors refused: ${refusal.message}`),
+    onRefused: (refusal) =>
+      console.warn(
+        `${refusal.reportOnly ? 'cors report-only (answered as allowed)' : 'cors refused'}: ${refusal.message}`,
+      ),
   });
   console.log(`corsgate example API on http://localhost:${port}`);
   console.log(`allowed origins: ${origins.join(', ')}`);

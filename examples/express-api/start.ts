@@ -5,6 +5,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CorsRefusal } from 'corsgate';
+import { type Census, createCensus } from 'corsgate/census';
 import { createApp } from './app.js';
 import { DecisionLog } from './demo.js';
 import { type PlaygroundConfig, playgroundHandler } from './playground/serve.js';
@@ -46,10 +47,13 @@ export async function startExample(options: StartOptions): Promise<StartedExampl
   let playground: PlaygroundPages | undefined;
   let playgroundError: Error | undefined;
   let decisions: DecisionLog | undefined;
+  let census: Census | undefined;
   const config: PlaygroundConfig = { api: '', allowedPage: '', refusedPage: '', corsOrigins: [] };
   if (options.playground !== false) {
     const log = new DecisionLog();
-    const handler = playgroundHandler(config, log);
+    // Demo mode: the origin census and the report-only policy's reports, shown by the playground.
+    const counted = createCensus({ maxOrigins: 100 });
+    const handler = playgroundHandler(config, log, counted);
     const pageServers: Server[] = [];
     try {
       pageServers.push(...(await listenLocalhost(handler, options.playground.port)));
@@ -59,6 +63,7 @@ export async function startExample(options: StartOptions): Promise<StartedExampl
         refused: `http://127.0.0.1:${portOf(pageServers[pageServers.length - 1] as Server)}`,
       };
       decisions = log;
+      census = counted;
       servers.push(...pageServers);
     } catch (error) {
       await closeAll(pageServers);
@@ -72,7 +77,8 @@ export async function startExample(options: StartOptions): Promise<StartedExampl
     const app = createApp({
       origins,
       ...(onRefused !== undefined ? { onRefused: (refusal: CorsRefusal) => onRefused(refusal) } : {}),
-      ...(decisions !== undefined ? { demo: decisions } : {}),
+      ...(decisions !== undefined ? { demo: decisions, reportOnly: true } : {}),
+      ...(census !== undefined ? { census } : {}),
     });
     const apiServers =
       options.host === 'localhost'

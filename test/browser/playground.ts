@@ -143,6 +143,17 @@ export function describePlayground(ready: () => SuiteSession, onResult: Playgrou
           expect(await text(page, '#server [data-testid=reason]')).toBe(
             `Origin ${playground.allowed} is allowed for this route. | Origin ${playground.allowed} is allowed for this route.`,
           );
+          // The demo's report-only policy (Content-Type only) would refuse that preflight: reported, not enforced.
+          expect(await text(page, '#server [data-testid=report-only]')).toMatch(
+            /^report-only would refuse: Request header x-request-id is not allowed/,
+          );
+          expect(await text(page, '#reports [data-testid=report]')).toMatch(
+            new RegExp(`^preflight /api/data from ${playground.allowed}: Request header x-request-id is not allowed`),
+          );
+          // The census counted the page's origin: the simple GET, the preflight and the GET after it.
+          expect(await text(page, '[data-testid=census-origin]')).toMatch(
+            new RegExp(`^${playground.allowed} 3 1 0 GET x-request-id$`),
+          );
 
           // Refused: a custom header the API does not list. The preflight is refused, the GET never sent.
           await send(page, { method: 'GET', path: '/api/data', headerName: 'X-Custom', headerValue: '1' });

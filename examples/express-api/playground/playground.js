@@ -209,6 +209,17 @@ function describeRecord(record) {
       ),
     ];
   }
+  if (record.reportOnly) {
+    // The stricter report-only policy would refuse it; the response above is the enforced policy's.
+    decision.push(
+      h(
+        'div',
+        { class: 'report-only', 'data-testid': 'report-only' },
+        h('span', { class: 'badge neutral' }, 'report-only'),
+        ` would refuse: ${record.reportOnly.message}`,
+      ),
+    );
+  }
   const headers = Object.entries(record.corsHeaders ?? {});
   const sent = headers.map(([name, value]) => h('div', {}, `${name}: ${value}`));
   if (!headers.some(([name]) => name.startsWith('access-control-'))) {
@@ -292,6 +303,49 @@ function addHistory(state, outcome, records) {
   historySection.hidden = false;
 }
 
+/** The report-only policy's latest refusals and the origin census, read from the playground server. */
+async function refreshWatch() {
+  let reports = [];
+  let census;
+  try {
+    [reports, census] = await Promise.all([
+      fetch('/cors-reports').then((r) => r.json()),
+      fetch('/census').then((r) => r.json()),
+    ]);
+  } catch {
+    return;
+  }
+  const reportList = document.getElementById('reports');
+  reportList.replaceChildren(
+    ...(reports.length
+      ? reports.map((r) =>
+          h(
+            'li',
+            { 'data-testid': 'report' },
+            h('code', {}, `${r.preflight ? 'preflight' : r.method} ${r.path}`),
+            ` from ${r.origin}: `,
+            h('span', { class: 'reason' }, r.message),
+          ),
+        )
+      : [h('li', { class: 'muted' }, 'Nothing yet: every request so far passes the stricter policy too.')]),
+  );
+  const rows = (census?.origins ?? []).map((o) =>
+    h(
+      'tr',
+      { 'data-testid': 'census-origin' },
+      h('td', {}, h('code', {}, o.origin)),
+      h('td', {}, String(o.requests)),
+      h('td', {}, String(o.preflights)),
+      h('td', {}, String(o.credentialed)),
+      h('td', {}, Object.keys(o.methods).join(', ')),
+      h('td', {}, Object.keys(o.headers).join(', ') || '—'),
+    ),
+  );
+  document.getElementById('census-origins').replaceChildren(...rows);
+  document.getElementById('census-total').textContent = String(census?.requests ?? 0);
+  document.getElementById('watch').hidden = false;
+}
+
 form.addEventListener('input', update);
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -304,6 +358,7 @@ form.addEventListener('submit', async (event) => {
     serverBody.replaceChildren(...renderServer(state, outcome, records));
     results.hidden = false;
     addHistory(state, outcome, records);
+    await refreshWatch();
     document.body.dataset.done = String(Number(document.body.dataset.done ?? 0) + 1);
   } finally {
     sendButton.disabled = false;
@@ -328,6 +383,7 @@ async function init() {
     link.classList.toggle('is-allowed', config.corsOrigins.includes(page));
   }
   writeForm(stateFromQuery() ?? PRESETS.get);
+  await refreshWatch();
   sendButton.disabled = false;
 }
 

@@ -1,11 +1,14 @@
 /**
  * The playground's own little server: the static page, its settings (/config.json) and the example app's
- * records of what corsgate decided (/decisions?trace=...), read in-process from the demo-mode DecisionLog.
+ * records of what corsgate decided (/decisions?trace=...), read in-process from the demo-mode DecisionLog,
+ * with the report-only policy's latest refusals (/cors-reports) and the origin census (/census, a snapshot
+ * as `corsgate suggest` reads it).
  * The same handler serves the page on the allowed and on the refused origin.
  */
 import { readFile } from 'node:fs/promises';
 import type { RequestListener } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import type { Census } from 'corsgate/census';
 import type { DecisionLog } from '../demo.js';
 
 export interface PlaygroundConfig {
@@ -27,7 +30,7 @@ const FILES: Readonly<Record<string, { file: string; type: string }>> = {
 
 const directory = fileURLToPath(new URL('.', import.meta.url));
 
-export function playgroundHandler(config: PlaygroundConfig, decisions: DecisionLog): RequestListener {
+export function playgroundHandler(config: PlaygroundConfig, decisions: DecisionLog, census: Census): RequestListener {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://playground.invalid');
     const send = (status: number, type: string, body: string | Buffer): void => {
@@ -40,6 +43,14 @@ export function playgroundHandler(config: PlaygroundConfig, decisions: DecisionL
     }
     if (url.pathname === '/config.json') {
       send(200, 'application/json', JSON.stringify(config));
+      return;
+    }
+    if (url.pathname === '/cors-reports') {
+      send(200, 'application/json', JSON.stringify(decisions.recentReports()));
+      return;
+    }
+    if (url.pathname === '/census') {
+      send(200, 'application/json', JSON.stringify(census.snapshot()));
       return;
     }
     if (url.pathname === '/decisions') {
