@@ -353,7 +353,7 @@ export function check(
     result: pageResult(observed.first),
     preflights: preflights.length,
     actualRequests: actual.length,
-    refusals: observed.refusals.map((r) => r.kind),
+    refusals: observed.refusals.map((r) => (r.reportOnly === true ? `report-only ${r.kind}` : r.kind)),
     // The Fetch Standard: a preflight never carries credentials.
     preflightsWithCookie: preflights.filter((r) => r.cookie !== undefined).length,
   };

@@ -65,8 +65,8 @@ export interface Expectation {
   readonly preflightStatus?: number;
   /** Who answered the preflight: corsgate, or an application route (preflightContinue). */
   readonly preflightAnsweredBy?: 'corsgate' | 'app';
-  /** What corsgate reported through `onRefused`, in order (default: nothing). */
-  readonly refusals?: readonly RefusalKind[];
+  /** What corsgate reported through `onRefused`, in order (default: nothing); `report-only <kind>` for `reportOnly`'s. */
+  readonly refusals?: readonly (RefusalKind | `report-only ${RefusalKind}`)[];
 }
 
 /** What a scenario's `mount` gets to build its app with. */
@@ -1222,5 +1222,46 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     fetch: { path: '/data' },
     expect: { result: 'TypeError', console: /contains multiple values/, preflights: 0, actualRequests: 1 },
+  },
+  // ---- reportOnly: a stricter policy evaluated, never enforced
+  {
+    group: 'reportOnly',
+    name: 'what script reads is the enforced policy’s; the report names the PUT the stricter policy would block',
+    reference: { result: 'allowed' },
+    from: 'allowed',
+    cors: (o) => ({
+      origin: [o.allowed, o.allowedOther],
+      methods: ['GET', 'PUT'],
+      exposedHeaders: ['X-Request-Id'],
+      reportOnly: { origin: [o.allowed], methods: ['GET'], exposedHeaders: [] },
+    }),
+    fetch: { path: '/data', method: 'PUT', headers: { 'Content-Type': JSON_BODY }, body: '{}' },
+    expect: {
+      result: { status: 200, body: '{"method":"PUT"}' },
+      readable: JSON_HEADERS_AND_ID,
+      preflights: 1,
+      actualRequests: 1,
+      preflightStatus: 204,
+      refusals: ['report-only method-not-allowed'],
+    },
+  },
+  {
+    group: 'reportOnly',
+    name: 'an origin the stricter policy leaves out still reads the response; the report names it',
+    reference: { result: 'allowed' },
+    from: 'allowedOther',
+    cors: (o) => ({
+      origin: [o.allowed, o.allowedOther],
+      exposedHeaders: ['X-Request-Id'],
+      reportOnly: { origin: [o.allowed] },
+    }),
+    fetch: { path: '/data' },
+    expect: {
+      result: { status: 200, body: '{"method":"GET"}' },
+      readable: JSON_HEADERS_AND_ID,
+      preflights: 0,
+      actualRequests: 1,
+      refusals: ['report-only origin-not-allowed'],
+    },
   },
 ];
