@@ -21,6 +21,7 @@ import {
   type StaticOrigin,
   showConfigValue as show,
 } from '../core/index.js';
+import { withTimeLimit } from '../core/time-limit.js';
 
 /** What `@koa/cors`'s origin function answers: the `Access-Control-Allow-Origin` value; a falsy value declines. */
 export type KoaOriginAnswer = string | undefined | null | false;
@@ -28,7 +29,11 @@ export type KoaOriginAnswer = string | undefined | null | false;
 /** `@koa/cors`'s origin function: called with Koa's `ctx`, answers with the `Access-Control-Allow-Origin` value. */
 export type KoaOriginFunction = (ctx: Context) => KoaOriginAnswer | PromiseLike<KoaOriginAnswer>;
 
-/** `@koa/cors`'s credentials function: decides per request whether credentials are allowed. */
+/**
+ * `@koa/cors`'s credentials function: decides per request whether credentials are allowed. Only `true`
+ * allows them (as in `@koa/cors`); it must answer within `originCallbackTimeout` (default 10 s), or its
+ * request fails (an error to Koa's error handling, never a grant).
+ */
 export type KoaCredentialsFunction = (ctx: Context) => boolean | PromiseLike<boolean>;
 
 /**
@@ -86,6 +91,7 @@ export interface KoaPlan {
   readonly policy: CorsPolicy<Context>;
   /** With `credentials` a function: the policy used when it answers `true`. */
   readonly credentialed: CorsPolicy<Context> | undefined;
+  /** With `credentials` a function: the user's function under `originCallbackTimeout`, answering `true` or `false`. */
   readonly credentials: KoaCredentialsFunction | undefined;
   readonly keepHeadersOnError: boolean;
   readonly secureContext: boolean;
@@ -194,7 +200,10 @@ export function compileKoaOptions(
   return {
     policy: policy as CorsPolicy<Context>,
     credentialed,
-    credentials,
+    credentials:
+      credentials === undefined
+        ? undefined
+        : limitedCredentials(credentials, (policy as CorsPolicy<Context>).originCallbackTimeout, context),
     keepHeadersOnError: given.keepHeadersOnError !== false,
     secureContext: given.secureContext === true,
   };
@@ -272,6 +281,48 @@ function readKoaAnswer(value: unknown, origin: string | undefined, context: Comp
     `corsgate/koa: the origin function answered ${typeof value === 'object' ? 'an object' : String(value)}; the request was refused. A one-parameter origin function is @koa/cors's (ctx) => string: return ctx.get('Origin') to allow the request's origin, '*' for any, or '' to decline. For cors's form, declare (origin, callback) and call callback(null, true).`,
   );
   return false;
+}
+
+/**
+ * The user's credentials function as the middleware runs it: an answer that is not a boolean is read as
+ * `@koa/cors` reads it (only `true` allows credentials) and warned about once; a Promise that does not
+ * settle within `limit` ms (`originCallbackTimeout`) fails the request, as an origin function's does. A
+ * throw or a rejection fails it too: either way Koa's error handling answers, without CORS headers.
+ */
+function limitedCredentials(
+  fn: KoaCredentialsFunction,
+  limit: number,
+  context: CompileContext,
+): KoaCredentialsFunction {
+  const warn = context.warn ?? console.warn;
+  const warned = new Set<'answer' | 'late'>();
+  const warnOnce = (kind: 'answer' | 'late', message: string): void => {
+    if (warned.has(kind)) return;
+    warned.add(kind);
+    warn(message);
+  };
+  const read = (answer: unknown): boolean => {
+    if (typeof answer !== 'boolean') {
+      warnOnce(
+        'answer',
+        `corsgate/koa: the credentials function answered ${show(answer)}, not true or false; credentials were not allowed (only true allows them, as in @koa/cors). Return a boolean, e.g. credentials: (ctx) => ctx.path.startsWith('/account').`,
+      );
+    }
+    return answer === true;
+  };
+  const timedOut = (): Error =>
+    new Error(
+      `corsgate/koa: the credentials function did not answer within ${limit} ms; the request was failed, not allowed. Make it answer faster or raise originCallbackTimeout (it limits the origin and credentials functions).`,
+    );
+  const late = (outcome: { readonly answer: unknown } | { readonly error: unknown }): void =>
+    warnOnce(
+      'late',
+      `corsgate/koa: the credentials function ${'error' in outcome ? 'failed' : 'answered'} after its time limit (${limit} ms, originCallbackTimeout); its request had already failed.`,
+    );
+  return (ctx) => {
+    const answer = withTimeLimit<unknown>(() => fn(ctx), limit, timedOut, late);
+    return answer instanceof Promise ? answer.then(read) : read(answer);
+  };
 }
 
 /** A core problem with the option names the user wrote (`allowMethods` for `methods`, ...). */

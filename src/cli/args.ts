@@ -28,7 +28,9 @@ with credentials too (it reflects any origin: every website can act as your logg
 
 The actual request is really sent when the preflight passes: a DELETE deletes.
 Exit status: 0 a browser allows the request, 1 a browser blocks it, 2 usage or network error.
-Colour is used on a terminal only (set NO_COLOR to turn it off).`;
+Colour is used on a terminal only (set NO_COLOR to turn it off).
+
+corsgate suggest <census.json>... proposes options from an origin census (corsgate suggest --help).`;
 
 export interface CheckArgs {
   readonly command: 'check';
@@ -76,7 +78,10 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   if (command === 'help') return { command: 'help' };
   if (command === 'version') return { command: 'version' };
   if (command !== 'check')
-    return { command: 'error', message: `unknown command ${JSON.stringify(command)}: the command is "check".` };
+    return {
+      command: 'error',
+      message: `unknown command ${JSON.stringify(command)}: the commands are "check" and "suggest".`,
+    };
   if (url === undefined) return { command: 'error', message: 'missing <url>: corsgate check <url> --origin <origin>' };
   if (extra.length > 0)
     return { command: 'error', message: `unexpected argument ${JSON.stringify(extra[0])} (one URL per check).` };

@@ -1,11 +1,13 @@
 /**
  * The `corsgate` command, as a function of its arguments and output streams (so tests run it in-process).
  * Exit status: 0 a browser allows the request, 1 it blocks it, 2 usage or network error.
+ * `corsgate suggest` is suggest.ts.
  */
 import { parseCliArgs, USAGE } from './args.js';
 import { chooseStyle, formatReport } from './format.js';
 import { ProbeError, probe } from './probe.js';
 import type { ErrorReport } from './report.js';
+import { runSuggest } from './suggest.js';
 
 export interface CliIO {
   readonly stdout: { write(chunk: string): unknown; readonly isTTY?: boolean };
@@ -20,6 +22,7 @@ const EXIT_BLOCKED = 1;
 const EXIT_ERROR = 2;
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  if (argv[0] === 'suggest') return runSuggest(argv.slice(1), io);
   const args = parseCliArgs(argv);
   if (args.command === 'help') {
     io.stdout.write(`${USAGE}\n`);

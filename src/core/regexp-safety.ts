@@ -8,12 +8,29 @@
  * synchronous check needs the Scala.js build (5.6 MB, 150-200 ms to load, 0.2-0.6 s per RegExp) or a
  * worker and a native binary, and npm installs its optional 23 MB jar and 29 MB binary with it.
  *
- * `redos-detector` is conservative on polynomial RegExps: `^https:\/\/.*-.*\.example\.com$` is refused
- * although the 512-character Origin cap keeps it under a millisecond; `dangerouslyAllowUnsafeRegExp`
- * is the way out, and the message says which ways overlap.
+ * `redos-detector` refuses every RegExp that can match one input in an unbounded number of ways, so it
+ * also refuses quadratic ones that the 512-character Origin cap makes harmless
+ * (`^https:\/\/.*-.*\.example\.com$`: at most about 0.9 million backtracking steps, well under a
+ * millisecond). A RegExp it refuses gets a second opinion from src/core/backtracking-bound.ts, which
+ * counts, without running the RegExp, an upper bound on the steps a backtracking engine can take on any
+ * Origin of up to 512 characters: at most `MAX_BACKTRACKING_STEPS` and it is accepted. Exponential and
+ * cubic RegExps stay refused (their bound is over 100 million); so does a RegExp whose syntax the bound
+ * does not model (lookaround, back-references). A `v`-flag RegExp is checked as the same source with `u`
+ * when it compiles so; one the detector cannot parse at all (a named back-reference, set operations) is
+ * decided by the bound alone, and refused when the bound cannot model it either.
+ * `dangerouslyAllowUnsafeRegExp` is the way out, and the message says which ways overlap.
  */
 import { isSafe, type RedosDetectorResult, type RedosDetectorTrailEntry } from 'redos-detector';
+import { backtrackingWorkBound } from './backtracking-bound.js';
 import type { ConfigProblem } from './config-error.js';
+import { MAX_ORIGIN_LENGTH } from './origin.js';
+
+/**
+ * Most backtracking steps a RegExp may need on one Origin (512 characters at most) to be accepted after
+ * `redos-detector` refused it. The quadratic origin RegExps measured need under 1 million (about 0.2 ms
+ * in V8); the cubic `.*-.*-.*` needs 142 million (about 70 ms per request), an exponential one far more.
+ */
+export const MAX_BACKTRACKING_STEPS = 2_000_000;
 
 /**
  * The detector's step budget: every safe origin RegExp measured needs far fewer; a RegExp that runs out
@@ -43,30 +60,56 @@ export function checkRegExpSafety(regexp: RegExp, option: string): ConfigProblem
   return verdict === null ? undefined : { ...verdict, option };
 }
 
-function analyse(regexp: RegExp, option: string): ConfigProblem | null {
+function analyse(given: RegExp, option: string): ConfigProblem | null {
+  const regexp = withoutSetNotation(given);
   let result: RedosDetectorResult;
   try {
     result = isSafe(regexp, { maxSteps: MAX_STEPS });
   } catch {
-    // Syntax the detector does not parse (it downgrades what it can): nothing to claim either way.
-    return null;
+    // Syntax the detector does not parse even downgraded (a named back-reference, `v`-flag set operations):
+    // the bound decides, and a RegExp neither can analyse is refused (not shown safe).
+    const bound = backtrackingWorkBound(regexp, MAX_ORIGIN_LENGTH, MAX_BACKTRACKING_STEPS);
+    if (bound !== undefined && bound <= MAX_BACKTRACKING_STEPS) return null;
+    return {
+      option,
+      value: String(given),
+      problem: `the ReDoS check cannot analyse it (${bound === undefined ? 'its syntax' : `over ${shortNumber(MAX_BACKTRACKING_STEPS)} backtracking steps on one ${MAX_ORIGIN_LENGTH}-character Origin`}), so it could let one request keep the server busy.`,
+      fix: `use an origin pattern such as ${JSON.stringify(suggestPattern(given))} or an exact list of origins, write the RegExp without back-references or \`v\`-flag set operations, or set dangerouslyAllowUnsafeRegExp: true.`,
+    };
   }
   if (result.safe) return null;
+  const bound = backtrackingWorkBound(regexp, MAX_ORIGIN_LENGTH, MAX_BACKTRACKING_STEPS);
+  if (bound !== undefined && bound <= MAX_BACKTRACKING_STEPS) return null;
   const attack = attackString(regexp, result);
   const example =
     attack !== undefined
       ? ` An Origin such as ${attack} makes it try each of them before it fails.`
       : ` ${overlap(result)}`;
   const why =
-    result.error === 'hitMaxScore'
-      ? 'it can match the same input in an unbounded number of ways (catastrophic backtracking, ReDoS)'
-      : 'the ReDoS check could not show that it matches each input in a bounded number of ways';
+    bound !== undefined
+      ? `it can match the same input in so many ways that one ${MAX_ORIGIN_LENGTH}-character Origin could take over ${shortNumber(MAX_BACKTRACKING_STEPS)} backtracking steps (catastrophic backtracking, ReDoS)`
+      : result.error === 'hitMaxScore'
+        ? 'it can match the same input in an unbounded number of ways (catastrophic backtracking, ReDoS)'
+        : 'the ReDoS check could not show that it matches each input in a bounded number of ways';
   return {
     option,
-    value: String(regexp),
+    value: String(given),
     problem: `${why}: a single request could keep the server busy.${example}`,
     fix: `use an origin pattern such as ${JSON.stringify(suggestPattern(regexp))} or an exact list of origins, write the RegExp without nested or overlapping repetition (e.g. /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/), or set dangerouslyAllowUnsafeRegExp: true.`,
   };
+}
+
+/**
+ * The same RegExp with the `u` flag for `v` (which the detector does not read), when its source means the
+ * same there (it compiles): the ways through it are the same. Otherwise the RegExp as given.
+ */
+function withoutSetNotation(regexp: RegExp): RegExp {
+  if (!regexp.flags.includes('v')) return regexp;
+  try {
+    return new RegExp(regexp.source, regexp.flags.replace('v', 'u'));
+  } catch {
+    return regexp;
+  }
 }
 
 /**
@@ -93,6 +136,10 @@ function attackString(regexp: RegExp, result: RedosDetectorResult): string | und
   const times = Math.max(1, Math.floor(400 / pump.length));
   const shown = `${prefix === '' ? '' : `${JSON.stringify(prefix)} + `}${JSON.stringify(pump)}.repeat(${times}) + "!"`;
   return shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN)}…` : shown;
+}
+
+function shortNumber(n: number): string {
+  return n >= 1e6 ? `${n / 1e6} million` : String(n);
 }
 
 const CANDIDATES = 'abcdefghijklmnopqrstuvwxyz0123456789-._~:/ABCDEFGHIJKLMNOPQRSTUVWXYZ';

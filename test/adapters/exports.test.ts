@@ -26,6 +26,7 @@ describe('package exports', () => {
         fastify: typeof fastify, skipOverride: fastify[Symbol.for('skip-override')] === true,
         node: shape(require('corsgate/node')),
         fetch: shape(require('corsgate/fetch')),
+        census: shape(require('corsgate/census')),
       }));`;
     expect(run(['-e', script])).toEqual({
       root: 'function',
@@ -36,6 +37,20 @@ describe('package exports', () => {
       skipOverride: true,
       node: { type: 'object', keys: ['createCorsHandler'] },
       fetch: { type: 'object', keys: ['applyDecision', 'createCorsDecider', 'preflightResponse', 'withCors'] },
+      census: {
+        type: 'object',
+        keys: [
+          'CensusFormatError',
+          'DEFAULT_MAX_ORIGINS',
+          'SNAPSHOT_FORMAT',
+          'SNAPSHOT_VERSION',
+          'createCensus',
+          'mergeSnapshots',
+          'observationOf',
+          'parseSnapshot',
+          'readSnapshot',
+        ],
+      },
     });
   });
 
@@ -43,7 +58,8 @@ describe('package exports', () => {
     const script = `
       import koa from 'corsgate/koa'; import hono from 'corsgate/hono'; import fastify from 'corsgate/fastify';
       import { createCorsHandler } from 'corsgate/node'; import { withCors, createCorsDecider } from 'corsgate/fetch';
-      console.log(JSON.stringify([koa, hono, fastify, createCorsHandler, withCors, createCorsDecider].map((f) => typeof f)));`;
-    expect(run(['--input-type=module', '-e', script])).toEqual(Array(6).fill('function'));
+      import { createCensus, mergeSnapshots } from 'corsgate/census';
+      console.log(JSON.stringify([koa, hono, fastify, createCorsHandler, withCors, createCorsDecider, createCensus, mergeSnapshots].map((f) => typeof f)));`;
+    expect(run(['--input-type=module', '-e', script])).toEqual(Array(8).fill('function'));
   });
 });
