@@ -5,8 +5,8 @@
  * node:http handler, Koa and Fastify.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createDecider } from '../core/decide.js';
-import type { CompileContext, CorsDecision, CorsPolicy, RequestFacts } from '../core/index.js';
+import { createDecider, type Decider } from '../core/decide.js';
+import type { CompileContext, CorsDecision, RequestFacts } from '../core/index.js';
 import { mergeVary } from '../core/index.js';
 import { createFactsReading, type RequestReader } from '../core/request.js';
 import { onceEach } from '../core/warn-once.js';
@@ -35,18 +35,11 @@ function oneValue(value: string | string[] | undefined): string | undefined {
 const nodeFacts: (req: IncomingMessage) => RequestFacts = createFactsReading(nodeReader);
 
 /**
- * The decision for a node:http request: memoized, or computed. `context` is what `onRefused` and a
- * request-aware origin callback receive.
+ * The decision for a node:http request: memoized, or computed. Its third argument is what `onRefused` and a
+ * request-aware origin callback receive (the framework's request or context). The decider itself, not a
+ * wrapper: one call less on every request.
  */
-export function decideNode<Ctx>(
-  policy: CorsPolicy<Ctx>,
-  req: IncomingMessage,
-  context: Ctx,
-): CorsDecision | Promise<CorsDecision> {
-  return decideNodeRequest(policy, req, context);
-}
-
-const decideNodeRequest = createDecider(nodeReader);
+export const decideNode: Decider<IncomingMessage> = createDecider(nodeReader);
 
 /** The `Vary` value after adding `names` to what the response has (usually nothing yet: then `names`, built at start-up). */
 function mergedVary(existing: unknown, names: string): string {

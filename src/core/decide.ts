@@ -57,7 +57,9 @@ export function createDecider<Source>(reader: RequestReader<Source>): Decider<So
     // A miss: the full computation, and what it may keep for later requests.
     const facts = readFacts(source, readMethod(source), origin);
     const decision = computeDecision(policy, facts, req);
-    if (!(decision instanceof Promise)) remember(policy, facts, decision);
+    if (!(decision instanceof Promise) && decision.allowed && decision.refusal === undefined) {
+      remember(policy, facts, decision);
+    }
     return decision;
   };
   const watched = createWatcher(reader, decideRequest);
