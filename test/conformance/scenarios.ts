@@ -473,6 +473,37 @@ export const scenarios: readonly Scenario[] = [
     request: preflight(ORIGIN, 'PUT'),
     expect: { status: 200, reachedApp: true, headers: {}, vary: undefined },
   },
+  {
+    name: 'reportOnly refusing the origin changes nothing: the enforced allowlist answers',
+    options: { origin: [ORIGIN], reportOnly: { origin: [OTHER] }, onRefused: () => {} },
+    request: get({ Origin: ORIGIN }),
+    expect: { status: 200, reachedApp: true, headers: { 'access-control-allow-origin': ORIGIN }, vary: 'Origin' },
+  },
+  {
+    name: 'reportOnly refusing the method and header changes no preflight answer',
+    options: {
+      origin: [ORIGIN],
+      reportOnly: { origin: [ORIGIN], methods: ['GET'], allowedHeaders: ['content-type'] },
+      onRefused: () => {},
+    },
+    fastify: {
+      origin: [ORIGIN],
+      methods: DEFAULT_METHODS,
+      reportOnly: { origin: [ORIGIN], methods: 'GET', allowedHeaders: 'content-type' },
+      onRefused: () => {},
+    },
+    request: preflight(ORIGIN, 'PUT', 'x-token'),
+    expect: {
+      status: 204,
+      reachedApp: false,
+      headers: {
+        'access-control-allow-origin': ORIGIN,
+        'access-control-allow-methods': DEFAULT_METHODS,
+        'access-control-allow-headers': 'x-token',
+      },
+      vary: 'Origin, Access-Control-Request-Headers',
+    },
+  },
 ];
 
 /**

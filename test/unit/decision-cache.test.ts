@@ -16,6 +16,15 @@ const CONFIGS: CorsOptions[] = [
   { origin: 'https://a.example.com', preflightContinue: true, optionsSuccessStatus: 200 },
   { origin: ['https://a.example.com'], allowPrivateNetwork: true, methods: ['GET', 'patch'] },
   { origin: ['https://a.example.com', 'null'], dangerouslyAllowNullOrigin: true },
+  // watched policies (census, reportOnly): the enforced answer, memoized or not, is unchanged
+  {
+    origin: ['https://a.example.com', 'https://b.example.com'],
+    credentials: true,
+    census: { observe: () => {} },
+    reportOnly: { origin: ['https://a.example.com'], allowedHeaders: ['content-type'] },
+    onRefused: () => {},
+  },
+  { origin: '*', reportOnly: { origin: true, methods: ['GET'] }, onRefused: () => {} },
 ];
 
 const ORIGINS = [undefined, 'https://a.example.com', 'https://b.example.com', 'https://x.example.org', 'null', 'bad'];
