@@ -45,6 +45,7 @@ export type {
   FastifyOrigin,
   FastifyOriginEntry,
   FastifyOriginFunction,
+  FastifyReportOnlyOptions,
   FastifyRouteCorsOptions,
 } from './fastify-options.js';
 

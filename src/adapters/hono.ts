@@ -23,6 +23,7 @@ export type {
   HonoMethodsFunction,
   HonoOriginAnswer,
   HonoOriginFunction,
+  HonoReportOnlyOptions,
 } from './hono-options.js';
 
 /**

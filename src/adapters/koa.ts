@@ -15,6 +15,7 @@ export type {
   KoaCredentialsFunction,
   KoaOriginAnswer,
   KoaOriginFunction,
+  KoaReportOnlyOptions,
 } from './koa-options.js';
 
 /** `secureContext: true` (from `@koa/cors`): the headers that make a page cross-origin isolated. Not CORS. */

@@ -1,4 +1,6 @@
 /** The framework-free engine: compile options into a policy, then decide per request. No Node or framework imports. */
+
+export type { RequestObserver } from './census-option.js';
 export { closestName as closestOptionName } from './closest-name.js';
 export { type ConfigProblem, CorsConfigError } from './config-error.js';
 export type { CorsDecision, Header, RequestFacts, RequestKind } from './decision.js';
@@ -15,6 +17,7 @@ export type {
   NameList,
   OriginCallback,
   OriginCallbackResult,
+  ReportOnlyOptions,
   StaticCorsOptions,
   StaticOrigin,
 } from './options.js';

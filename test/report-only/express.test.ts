@@ -150,6 +150,12 @@ describe('reportOnly: start-up errors name reportOnly.<option>', () => {
     expect(problems[2]?.problem).toContain('enforced policy’s onRefused');
   });
 
+  it('is a type error in TypeScript too', () => {
+    // @ts-expect-error preflightContinue has no place in reportOnly
+    const options: CorsOptions = { origin: true, onRefused: () => {}, reportOnly: { preflightContinue: true } };
+    expect(() => cors(options)).toThrow(/option `reportOnly.preflightContinue`/);
+  });
+
   it('refuses a report-only value that is not an options object, and a mistyped name inside it', () => {
     const bad = thrown({ origin: true, reportOnly: 'https://app.example.com' as never });
     expect(bad.message).toContain('option `reportOnly`');
