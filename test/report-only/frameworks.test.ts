@@ -201,3 +201,47 @@ describe('reportOnly in each adapter', () => {
     });
   });
 });
+
+describe('reportOnly start-up errors, in each adapter’s spelling', () => {
+  const problems = (make: () => unknown): string[] => {
+    try {
+      make();
+    } catch (err) {
+      return (err as { problems?: { option: string }[] }).problems?.map((p) => p.option) ?? [String(err)];
+    }
+    return [];
+  };
+
+  it('Hono names reportOnly.allowMethods', () => {
+    expect(problems(() => honoCors({ onRefused: () => {}, reportOnly: { allowMethods: 'GET POST' } }))).toEqual([
+      'reportOnly.allowMethods',
+    ]);
+    // a function for allowMethods is per-preflight policy choice: not in a report-only policy
+    expect(
+      problems(() => honoCors({ onRefused: () => {}, reportOnly: { allowMethods: (() => ['GET']) as never } })),
+    ).toEqual(['reportOnly.allowMethods']);
+  });
+
+  it('Koa names reportOnly.allowMethods, and refuses the Koa-only response options inside it', () => {
+    expect(
+      problems(() =>
+        koaCors({
+          onRefused: () => {},
+          reportOnly: {
+            allowMethods: 'GET POST',
+            keepHeadersOnError: true,
+            credentials: (() => true) as never,
+          } as never,
+        }),
+      ),
+    ).toEqual(['reportOnly.keepHeadersOnError', 'reportOnly.credentials', 'reportOnly.allowMethods']);
+  });
+
+  it('Fastify names reportOnly.origin', async () => {
+    const app = Fastify();
+    await expect(
+      app.register(fastifyCors, { onRefused: () => {}, reportOnly: { origin: 'app.example.com' } }).ready(),
+    ).rejects.toMatchObject({ problems: [{ option: 'reportOnly.origin' }] });
+    await app.close();
+  });
+});
