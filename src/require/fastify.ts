@@ -16,6 +16,7 @@ declare namespace corsgate {
   export type FastifyOriginEntry = adapter.FastifyOriginEntry;
   export type FastifyOriginFunction = adapter.FastifyOriginFunction;
   export type FastifyRouteCorsOptions = adapter.FastifyRouteCorsOptions;
+  export type FastifyReportOnlyOptions = adapter.FastifyReportOnlyOptions;
 }
 
 export = corsgate;

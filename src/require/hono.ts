@@ -12,6 +12,7 @@ declare namespace cors {
   export type HonoMethodsFunction = adapter.HonoMethodsFunction;
   export type HonoOriginAnswer = adapter.HonoOriginAnswer;
   export type HonoOriginFunction = adapter.HonoOriginFunction;
+  export type HonoReportOnlyOptions = adapter.HonoReportOnlyOptions;
 }
 
 export = cors;

@@ -31,6 +31,8 @@ declare namespace cors {
   export type CorsConfigError = corsgate.CorsConfigError;
   export type CorsOriginTimeoutError = corsgate.CorsOriginTimeoutError;
   export type StaticCorsOptions<Req = unknown> = corsgate.StaticCorsOptions<Req>;
+  export type ReportOnlyOptions<Req = unknown> = corsgate.ReportOnlyOptions<Req>;
+  export type RequestObserver = corsgate.RequestObserver;
   export type CallbackCorsOptions<Req = unknown> = corsgate.CallbackCorsOptions<Req>;
   export type NameList = corsgate.NameList;
   export type RequestFacts = corsgate.RequestFacts;

@@ -12,6 +12,7 @@ declare namespace cors {
   export type KoaCredentialsFunction = adapter.KoaCredentialsFunction;
   export type KoaOriginAnswer = adapter.KoaOriginAnswer;
   export type KoaOriginFunction = adapter.KoaOriginFunction;
+  export type KoaReportOnlyOptions = adapter.KoaReportOnlyOptions;
 }
 
 export = cors;
