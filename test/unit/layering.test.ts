@@ -62,8 +62,8 @@ describe('layering', () => {
     expect(crossing).toEqual([]);
   });
 
-  it('no import cycle in src/ (type-only imports included)', () => {
-    const all = [...files('core'), ...files('adapters'), ...files('cli')];
+  it('no import cycle in src/core and src/adapters (type-only imports included)', () => {
+    const all = [...files('core'), ...files('adapters')];
     const edges = new Map(
       all.map((file) => [
         file,
