@@ -5,17 +5,12 @@
  */
 import { parseCliArgs, USAGE } from './args.js';
 import { chooseStyle, formatReport } from './format.js';
+import type { CliIO } from './io.js';
 import { ProbeError, probe } from './probe.js';
 import type { ErrorReport } from './report.js';
 import { runSuggest } from './suggest.js';
 
-export interface CliIO {
-  readonly stdout: { write(chunk: string): unknown; readonly isTTY?: boolean };
-  readonly stderr: { write(chunk: string): unknown; readonly isTTY?: boolean };
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** What `--version` prints (main.ts reads it from package.json). */
-  readonly version?: string;
-}
+export type { CliIO } from './io.js';
 
 const EXIT_ALLOWED = 0;
 const EXIT_BLOCKED = 1;

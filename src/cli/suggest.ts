@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { mergeSnapshots } from '../census/merge.js';
 import { CensusFormatError, parseSnapshot } from '../census/snapshot.js';
 import { closestName } from '../core/closest-name.js';
-import type { CliIO } from './run.js';
+import type { CliIO } from './io.js';
 import { formatSuggestion, suggestionJson } from './suggest-format.js';
 import { DEFAULT_MIN_REQUESTS, DEFAULT_MIN_SUBDOMAINS, suggest } from './suggestion.js';
 
