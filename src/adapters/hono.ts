@@ -8,6 +8,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
 import { type CompileContext, type CorsDecision, type CorsPolicy, compile } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
+import { withTimeLimit } from '../core/time-limit.js';
 import { applyDecision, fetchCompileContext, fetchDeciderFor, writeDecisionHeaders } from './fetch-api.js';
 import {
   HONO_OPTION_NAMES,
@@ -46,7 +47,9 @@ export function cors(options?: HonoCorsOptions | null): MiddlewareHandler {
   const context = honoCompileContext(translated.names);
   const policy: CorsPolicy<Context> = compile(translated.options, context);
   const policyFor =
-    translated.methods === undefined ? undefined : methodsLookup(translated, translated.methods, context);
+    translated.methods === undefined
+      ? undefined
+      : methodsLookup(translated, translated.methods, context, policy.originCallbackTimeout);
   const decideFor = fetchDeciderFor(policy.onRefused !== undefined || policy.watch !== undefined);
 
   return async function corsgate(c, next) {
@@ -63,16 +66,22 @@ export function cors(options?: HonoCorsOptions | null): MiddlewareHandler {
 
 /**
  * `allowMethods` as a function: asked on each preflight, as `hono/cors` does, and each distinct answer
- * compiled once (kept by contents, bounded). An invalid answer fails the request with a `CorsConfigError`.
+ * compiled once (kept by contents, bounded). An invalid answer fails the request with a `CorsConfigError`;
+ * one that does not come within `originCallbackTimeout` fails it too (never a grant).
  */
 function methodsLookup(
   translated: TranslatedOptions,
   methods: HonoMethodsFunction,
   context: CompileContext,
+  limit: number,
 ): (c: Context) => Promise<CorsPolicy<Context>> {
   const lookup = createPolicyCache<Context>(context);
+  const timedOut = (): Error =>
+    new Error(
+      `corsgate/hono: the allowMethods function did not answer within ${limit} ms (originCallbackTimeout); the request was failed, not allowed.`,
+    );
   return async (c) => {
-    const answer = await methods(c.req.raw.headers.get('origin') ?? '', c);
+    const answer = await withTimeLimit(() => methods(c.req.raw.headers.get('origin') ?? '', c), limit, timedOut);
     try {
       return lookup({ ...translated.options, methods: answer });
     } catch (err) {

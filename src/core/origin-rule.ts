@@ -98,9 +98,11 @@ export function compileOriginRule(
       if (addExactOrigin(entry, context, problems, option)) exact.add(entry);
     } else if (entry instanceof RegExp) {
       const regexp = compileRegExp(entry, context);
-      // Checked in configuration (start-up, or a delegate's options once per contents), not in a callback's
-      // answer: that is compiled while a request waits, and the check can take tens of milliseconds.
-      const unsafe = answer || context.allowUnsafeRegExp ? undefined : checkRegExpSafety(regexp, option);
+      // Checked in configuration (start-up, or a delegate's options once per contents) and in a callback's
+      // answer too: that one is checked while the first request answered with it waits (milliseconds, tens
+      // for a complex RegExp), once per distinct RegExp (answers and verdicts are kept by contents), because an
+      // unchecked vulnerable RegExp would cost that and more on every crafted request.
+      const unsafe = context.allowUnsafeRegExp ? undefined : checkRegExpSafety(regexp, option);
       if (unsafe !== undefined) problems.push(unsafe);
       else regexps.push(regexp);
     } else {

@@ -100,6 +100,7 @@ function reportOnlyForwarder<Req>(
   return (refusal, req) => {
     const reported: CorsRefusal = Object.freeze({ ...refusal, reportOnly: true });
     if (log !== undefined) log(reported);
-    if (onRefused !== undefined) onRefused(reported, req);
+    // returned: an async onRefused's Promise, whose rejection `report` catches and warns about
+    if (onRefused !== undefined) return onRefused(reported, req);
   };
 }

@@ -39,12 +39,29 @@ export function report<Req>(
   req: Req,
 ): void {
   if (policy.onRefused === undefined || secFetchSite === 'same-origin') return;
+  let returned: unknown;
   try {
-    policy.onRefused(refusal, req);
+    returned = policy.onRefused(refusal, req);
   } catch (err) {
-    if (!firstTime(onRefusedFailures, policy)) return;
-    policy.originContext.warn(
-      `corsgate: onRefused threw (${err instanceof Error ? err.message : String(err)}); the request was answered as refused all the same. Fix the onRefused function.`,
-    );
+    warnFailed(policy, 'threw', err);
+    return;
   }
+  // An `async` onRefused (a logger that awaits) whose Promise rejects must not become an unhandled
+  // rejection, which ends a Node process by default: it is warned about like a throw.
+  if (returned === null || (typeof returned !== 'object' && typeof returned !== 'function')) return;
+  try {
+    const then: unknown = (returned as { then?: unknown }).then;
+    if (typeof then === 'function') {
+      then.call(returned, undefined, (err: unknown) => warnFailed(policy, 'rejected', err));
+    }
+  } catch (err) {
+    warnFailed(policy, 'threw', err);
+  }
+}
+
+function warnFailed<Req>(policy: ReportPolicy<Req>, how: 'threw' | 'rejected', err: unknown): void {
+  if (!firstTime(onRefusedFailures, policy)) return;
+  policy.originContext.warn(
+    `corsgate: onRefused ${how} (${err instanceof Error ? err.message : String(err)}); the request was answered as refused all the same. Fix the onRefused function.`,
+  );
 }

@@ -127,3 +127,40 @@ describe('an origin callback inside reportOnly', () => {
     expect(heard).toEqual([]);
   });
 });
+
+describe('an async onRefused that rejects, hearing the report-only policy', () => {
+  it('leaves no unhandled rejection, warns once, and changes no answer', async () => {
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    const warnings: string[] = [];
+    vi.spyOn(process, 'emitWarning').mockImplementation((warning: string | Error) => {
+      warnings.push(String(warning));
+    });
+    const heard: CorsRefusal[] = [];
+    try {
+      served = await serve(
+        api(
+          cors({
+            origin: [APP, ADMIN],
+            reportOnly: { origin: [APP] },
+            onRefused: async (refusal) => {
+              heard.push(refusal);
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              throw new Error('report sink down');
+            },
+          }),
+        ),
+      );
+      for (let i = 0; i < 3; i++) {
+        const reply = await send(served.port, { path: '/api', headers: { origin: ADMIN } });
+        expect(reply.headers['access-control-allow-origin']).toBe(ADMIN);
+      }
+      await vi.waitFor(() => expect(warnings.filter((w) => w.includes('report sink down'))).toHaveLength(1));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(heard.map((r) => r.reportOnly)).toEqual([true, true, true]);
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+});
