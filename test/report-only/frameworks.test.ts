@@ -245,3 +245,37 @@ describe('reportOnly start-up errors, in each adapter’s spelling', () => {
     await app.close();
   });
 });
+
+describe('reportOnly from a Fastify delegator', () => {
+  it('reports with the report-only options of each answer (a fresh object per request)', async () => {
+    const heard: Array<[string, string, boolean]> = [];
+    const onRefused = (refusal: CorsRefusal) => {
+      heard.push([refusal.kind, refusal.origin, refusal.reportOnly === true]);
+    };
+    const app = Fastify();
+    await app.register(fastifyCors, {
+      delegator: async (request) => ({
+        origin: [APP, ADMIN],
+        reportOnly: { origin: request.headers['x-strict'] === '1' ? [APP] : [APP, ADMIN] },
+        onRefused,
+      }),
+    });
+    app.get('/items', async () => ({ ok: true }));
+    try {
+      for (const strict of ['1', '0', '1']) {
+        const response = await app.inject({
+          method: 'GET',
+          url: '/items',
+          headers: { origin: ADMIN, 'x-strict': strict },
+        });
+        expect(response.headers['access-control-allow-origin']).toBe(ADMIN);
+      }
+    } finally {
+      await app.close();
+    }
+    expect(heard).toEqual([
+      ['origin-not-allowed', ADMIN, true],
+      ['origin-not-allowed', ADMIN, true],
+    ]);
+  });
+});
