@@ -45,16 +45,22 @@ export function createWatcher<Source>(
     const decision = decideRequest(watch.enforced, source, req);
     const reportOnly = watch.reportOnly;
     if (reportOnly !== undefined) {
-      const verdict = decideRequest(reportOnly, source, req);
-      if (verdict instanceof Promise) {
-        verdict.then(undefined, (err: unknown) => {
-          if (!firstTime(failures, reportOnly)) return;
-          reportOnly.originContext.warn(
-            `corsgate: the reportOnly origin callback failed (${err instanceof Error ? err.message : String(err)}); the request was answered by the enforced policy and nothing was reported for it. Fix the reportOnly.origin function.`,
-          );
-        });
+      // Whatever happens in the report-only policy, the enforced decision stands.
+      const failed = (err: unknown): void => reportOnlyFailed(reportOnly, err);
+      try {
+        const verdict = decideRequest(reportOnly, source, req);
+        if (verdict instanceof Promise) verdict.then(undefined, failed);
+      } catch (err) {
+        failed(err);
       }
     }
     return decision;
   };
+}
+
+function reportOnlyFailed(policy: CorsPolicy<never>, err: unknown): void {
+  if (!firstTime(failures, policy)) return;
+  policy.originContext.warn(
+    `corsgate: the reportOnly policy failed on a request (${err instanceof Error ? err.message : String(err)}), usually its origin callback; the request was answered by the enforced policy and nothing was reported for it. Fix the reportOnly.origin function.`,
+  );
 }

@@ -123,8 +123,34 @@ describe('an origin callback inside reportOnly', () => {
       expect(reply.headers['access-control-allow-origin']).toBe(ADMIN);
     }
     await vi.waitFor(() => expect(warnings.filter((w) => w.includes('tenant database down'))).toHaveLength(1));
-    expect(warnings.find((w) => w.includes('tenant database down'))).toContain('reportOnly origin callback failed');
+    expect(warnings.find((w) => w.includes('tenant database down'))).toContain('the reportOnly policy failed');
     expect(heard).toEqual([]);
+  });
+
+  it('throwing at once, fails no request either', async () => {
+    const warnings: string[] = [];
+    vi.spyOn(process, 'emitWarning').mockImplementation((warning: string | Error) => {
+      warnings.push(String(warning));
+    });
+    served = await serve(
+      api(
+        cors({
+          origin: [APP, ADMIN],
+          onRefused: () => {},
+          reportOnly: {
+            origin: (_origin: string | undefined, _callback: unknown) => {
+              throw new Error('lookup table missing');
+            },
+          },
+        }),
+      ),
+    );
+    for (let i = 0; i < 2; i++) {
+      const reply = await send(served.port, { path: '/api', headers: { origin: ADMIN } });
+      expect(reply.status).toBe(200);
+      expect(reply.headers['access-control-allow-origin']).toBe(ADMIN);
+    }
+    await vi.waitFor(() => expect(warnings.filter((w) => w.includes('lookup table missing'))).toHaveLength(1));
   });
 });
 
