@@ -86,7 +86,7 @@ export function createCensus(options: CensusOptions = {}): Census {
   // a time a snapshot can hold (finite, not negative), whatever the clock or the caller says
   const now = (): number => {
     const t = clock();
-    return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? t : 0;
+    return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? t + 0 : 0; // + 0: -0 is written as 0
   };
   const startedAt = now();
   const slots = new Map<string, Slot>();
@@ -146,7 +146,7 @@ export function createCensus(options: CensusOptions = {}): Census {
     const { origin, kind, method, requestHeaders, credentialed, at } = observation;
     const preflight = kind === 'preflight';
     const withCredentials = credentialed === true;
-    const time = typeof at === 'number' && Number.isFinite(at) && at >= 0 ? at : now();
+    const time = typeof at === 'number' && Number.isFinite(at) && at >= 0 ? at + 0 : now(); // + 0: -0 is written as 0
     const names = Array.isArray(requestHeaders) ? requestHeaders : [];
     const methodName = typeof method === 'string' ? method : '';
     requests++;

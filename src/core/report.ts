@@ -29,8 +29,8 @@ export interface ReportPolicy<Req> {
 const onRefusedFailures = new WeakSet<object>();
 
 /**
- * Tells the app about a refusal. A throwing `onRefused` (a logging bug) must not turn a request into a
- * 500 nor change its answer: the error goes to the compile context's `warn` (a process warning on Node).
+ * Tells the app about a refusal (enforced, or `reportOnly`). A throwing or rejecting `onRefused` (a logging
+ * bug) must not turn a request into a 500 nor change its answer: the error goes to the compile context's `warn` (a process warning on Node).
  */
 export function report<Req>(
   policy: ReportPolicy<Req>,
@@ -62,6 +62,6 @@ export function report<Req>(
 function warnFailed<Req>(policy: ReportPolicy<Req>, how: 'threw' | 'rejected', err: unknown): void {
   if (!firstTime(onRefusedFailures, policy)) return;
   policy.originContext.warn(
-    `corsgate: onRefused ${how} (${err instanceof Error ? err.message : String(err)}); the request was answered as refused all the same. Fix the onRefused function.`,
+    `corsgate: onRefused ${how} (${err instanceof Error ? err.message : String(err)}); the request's answer is unchanged. Fix the onRefused function.`,
   );
 }

@@ -129,6 +129,15 @@ describe('createCensus: what it counts', () => {
     expect(readSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
   });
 
+  it('writes -0 (from `at` or the clock) as 0, so a snapshot reads back equal to itself', () => {
+    const census = createCensus({ now: () => -0 });
+    census.record(actual('https://a.example', -0));
+    const s = census.snapshot();
+    expect(Object.is(s.startedAt, 0)).toBe(true);
+    expect(Object.is(s.origins[0]?.firstSeen, 0)).toBe(true);
+    expect(readSnapshot(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+
   it('keeps a header named __proto__ as a count (not a prototype)', () => {
     const census = createCensus();
     census.record(actual('https://a.example', T0, { kind: 'preflight', requestHeaders: ['__proto__'] }));
