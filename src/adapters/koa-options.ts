@@ -21,6 +21,7 @@ import {
   type StaticOrigin,
   showConfigValue as show,
 } from '../core/index.js';
+import { requestOriginCallback } from '../core/origin-callback.js';
 import { withTimeLimit } from '../core/time-limit.js';
 
 /** What `@koa/cors`'s origin function answers: the `Access-Control-Allow-Origin` value; a falsy value declines. */
@@ -120,7 +121,6 @@ export interface KoaPlan {
 export function compileKoaOptions(
   options: KoaCorsOptions | CorsOptions<Context> | null | undefined,
   context: CompileContext,
-  contextOf: () => Context | undefined,
 ): KoaPlan {
   if (options === null || options === undefined || typeof options !== 'object' || Array.isArray(options)) {
     // Not an object: the core's message says what to pass.
@@ -131,13 +131,13 @@ export function compileKoaOptions(
   const problems: ConfigProblem[] = [];
   /** corsgate's name → the name the user wrote, for messages. */
   const written = new Map<string, string>();
-  const translated = translateKoaOptions(given, problems, written, contextOf, context);
+  const translated = translateKoaOptions(given, problems, written, context);
   const reportOnly = given.reportOnly;
   if (typeof reportOnly === 'object' && reportOnly !== null && !Array.isArray(reportOnly)) {
     // the same spelling inside reportOnly; a credentials function there has no second policy to choose
     const nested = reportOnly as Record<string, unknown>;
     const nestedProblems: ConfigProblem[] = [];
-    translated.reportOnly = translateKoaOptions(nested, nestedProblems, written, contextOf, context);
+    translated.reportOnly = translateKoaOptions(nested, nestedProblems, written, context);
     for (const name of [...KOA_ONLY, 'credentials'])
       if (name in nested && (name !== 'credentials' || typeof nested[name] === 'function')) {
         nestedProblems.push({
@@ -201,7 +201,6 @@ function translateKoaOptions(
   given: Record<string, unknown>,
   problems: ConfigProblem[],
   written: Map<string, string>,
-  contextOf: () => Context | undefined,
   context: CompileContext,
 ): Record<string, unknown> {
   const translated: Record<string, unknown> = {};
@@ -248,7 +247,7 @@ function translateKoaOptions(
       }
     } else if (name === 'origin' && typeof value === 'function' && value.length < 2) {
       // @koa/cors's form. A two-parameter function is cors's (origin, callback) and goes to the core as is.
-      translated.origin = koaOriginCallback(value as KoaOriginFunction, contextOf, context);
+      translated.origin = koaOriginCallback(value as KoaOriginFunction, context);
     } else if (name === 'credentials' && typeof value === 'function') {
       // compiled twice below, once for each answer
     } else if ((OPTION_NAMES as readonly string[]).includes(name)) {
@@ -289,32 +288,21 @@ function translateRenamed(name: RenamedName, value: unknown): unknown {
 }
 
 /**
- * `@koa/cors`'s `(ctx) => string` as a corsgate origin callback. It is declared with two parameters, so the
- * core reads it as node-style (only `callback` answers). The core calls it synchronously inside `decide`,
- * where `contextOf()` is the Koa context of the request being decided (see koa.ts).
+ * `@koa/cors`'s `(ctx) => string` as a corsgate origin callback that takes the request
+ * (`requestOriginCallback`): the core calls it with the origin and the Koa context it is deciding (koa.ts
+ * passes `ctx` as the request), and reads its answer from the returned value or Promise; a throw or a
+ * rejection fails the request.
  */
-function koaOriginCallback(
-  fn: KoaOriginFunction,
-  contextOf: () => Context | undefined,
-  context: CompileContext,
-): OriginCallback {
-  return (origin, callback) => {
-    const ctx = contextOf();
-    if (ctx === undefined) throw new Error('corsgate/koa: the origin function was called outside a request.');
-    const answer = (value: unknown): void => callback(null, readKoaAnswer(value, origin, context));
-    const fail = (err: unknown): void =>
-      callback(err instanceof Error ? err : new Error(`origin function failed: ${String(err)}`));
-    let returned: ReturnType<KoaOriginFunction>;
-    try {
-      returned = fn(ctx);
-    } catch (err) {
-      fail(err);
-      return;
-    }
+function koaOriginCallback(fn: KoaOriginFunction, context: CompileContext): OriginCallback {
+  return requestOriginCallback((origin: string | undefined, ctx: Context) => {
+    const returned = fn(ctx);
     if (typeof (returned as { then?: unknown } | null)?.then === 'function') {
-      (returned as PromiseLike<KoaOriginAnswer>).then(answer, fail);
-    } else answer(returned);
-  };
+      return Promise.resolve(returned as PromiseLike<KoaOriginAnswer>).then((value) =>
+        readKoaAnswer(value, origin, context),
+      );
+    }
+    return readKoaAnswer(returned, origin, context);
+  }) as OriginCallback;
 }
 
 /**

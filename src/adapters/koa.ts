@@ -29,26 +29,17 @@ export function cors(options?: KoaCorsOptions | null): Middleware;
 /** corsgate's options as typed for the other adapters, e.g. with a `(origin, callback)` origin function. */
 export function cors(options?: CorsOptions<Context> | null): Middleware;
 export function cors(options?: KoaCorsOptions | CorsOptions<Context> | null): Middleware {
-  // The context of the request being decided: the core calls an origin callback synchronously inside
-  // decideNode, and a `(ctx) => string` origin function receives it (see koa-options.ts).
-  let deciding: Context | undefined;
+  // A `(ctx) => string` origin function receives `ctx` from the core: it is the request passed to decideNode.
   const { policy, credentialed, credentials, keepHeadersOnError, secureContext } = compileKoaOptions(
     options,
     nodeCompileContext,
-    () => deciding,
   );
   return async function corsgate(ctx, next) {
     const chosen =
       credentials !== undefined && credentialed !== undefined && (await credentials(ctx)) === true
         ? credentialed
         : policy;
-    let pending: ReturnType<typeof decideNode>;
-    deciding = ctx;
-    try {
-      pending = decideNode(chosen, ctx.req, ctx);
-    } finally {
-      deciding = undefined;
-    }
+    const pending = decideNode(chosen, ctx.req, ctx);
     const decision = pending instanceof Promise ? await pending : pending;
     writeHeaders(ctx.res, decision);
     if (secureContext) writeSecureContext(ctx.res);
