@@ -36,7 +36,7 @@ try {
     },
     onRefused: (refusal) =>
       console.warn(
-        `${refusal.reportOnly ? 'cors report-only (answered as allowed)' : 'cors refused'}: ${refusal.message}`,
+        `${refusal.reportOnly ? 'cors report-only (the stricter policy would refuse)' : 'cors refused'}: ${refusal.message}`,
       ),
   });
   console.log(`corsgate example API on http://localhost:${port}`);

@@ -6,6 +6,7 @@
 import { parse as parseDomain } from 'tldts';
 import type { CensusSnapshot, OriginEntry } from '../census/format.js';
 import { isLoopbackHost, parseOrigin } from '../core/origin.js';
+import { isForbiddenMethod, isForbiddenRequestHeader } from './fetch-rules.js';
 
 export interface SuggestSettings {
   /** An origin is kept when the census counted at least this many of its requests. */
@@ -88,43 +89,14 @@ export interface Suggestion {
 /** Methods a browser sends without a preflight; `methods` never restricts them. */
 const SAFELISTED_METHODS = new Set(['GET', 'HEAD', 'POST']);
 
-/** Fetch's forbidden request-header names: a browser sets these itself, script cannot. */
-const FORBIDDEN_HEADERS = new Set([
-  'accept-charset',
-  'accept-encoding',
-  'access-control-request-headers',
-  'access-control-request-method',
-  'access-control-request-private-network',
-  'connection',
-  'content-length',
-  'cookie',
-  'cookie2',
-  'date',
-  'dnt',
-  'expect',
-  'host',
-  'keep-alive',
-  'origin',
-  'referer',
-  'set-cookie',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'via',
-]);
-
 /** No page can need it: `*` means "any" in the option, and script cannot set a forbidden request header. */
 function isIgnoredHeader(name: string): boolean {
-  return name === '*' || FORBIDDEN_HEADERS.has(name) || name.startsWith('proxy-') || name.startsWith('sec-');
+  return name === '*' || isForbiddenRequestHeader(name, '');
 }
-
-/** Methods fetch() refuses to send (any case). */
-const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /** No page can need it: `*` means "any" in the option, and fetch() refuses the forbidden methods. */
 function isIgnoredMethod(name: string): boolean {
-  return name === '*' || FORBIDDEN_METHODS.has(name.toUpperCase());
+  return name === '*' || isForbiddenMethod(name);
 }
 
 function compareText(a: string, b: string): number {
