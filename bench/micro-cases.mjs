@@ -123,7 +123,7 @@ export function buildMicroCases(corsgate) {
     },
     {
       // The same preflight on a real http.ServerResponse (a new one per request, ended: its head is built),
-      // next to a hand-written middleware that makes the same writes from constants.
+      // next to cors, the floor and a hand-written middleware that makes the same writes from constants.
       id: 'credentialed-preflight-real-response',
       title: 'credentialed preflight, real http.ServerResponse',
       runners: () => {
@@ -131,6 +131,8 @@ export function buildMicroCases(corsgate) {
         const writes = writesOnly(PREFLIGHT_HEADERS, 'Origin, Access-Control-Request-Headers', true);
         return {
           corsgate: realResponseRunner(corsgate({ origin: THREE, credentials: true, maxAge: 600 }), 'OPTIONS', headers),
+          cors: realResponseRunner(cors({ origin: THREE, credentials: true, maxAge: 600 }), 'OPTIONS', headers),
+          floor: realResponseRunner(floorMiddleware, 'OPTIONS', headers),
           writesOnly: realResponseRunner(writes, 'OPTIONS', headers),
         };
       },
