@@ -49,7 +49,7 @@ export function compileAllowOrigin(
 
 /**
  * `origin: undefined` or `origin: ''` written out: almost always an environment variable that is not set.
- * `dropInFor` is the package whose answer the message compares (`cors`, `@koa/cors`).
+ * `dropInFor` is the package whose answer the message compares (`cors`, or the one an adapter stands in for).
  */
 function unsetOriginProblem(value: undefined | '', n: OptionNamer, dropInFor: string): ConfigProblem {
   const what = value === undefined ? 'the value is undefined' : 'an empty string is not an origin; the value is empty';
