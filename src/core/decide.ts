@@ -7,7 +7,14 @@
 
 import type { Header } from './decision.js';
 import { type CorsDecision, NO_HEADERS, passThrough, type RequestFacts } from './decision.js';
-import { cachedRefusal, createRecall, credentialRefusal, remember, rememberRefusal } from './decision-cache.js';
+import {
+  cachedRefusal,
+  createRecall,
+  credentialRefusal,
+  keepRefusal,
+  refusedBefore,
+  remember,
+} from './decision-cache.js';
 import { cookieWithoutCredentials } from './headers/allow-credentials.js';
 import { answerRequestHeaders } from './headers/allow-headers.js';
 import { refuseMethod } from './headers/allow-methods.js';
@@ -126,7 +133,9 @@ function refuse<Req>(
   req: Req,
 ): CorsDecision {
   const refused = policy.cache.refused;
-  const shared = kind === 'actual' && refused !== undefined && facts.origin !== undefined;
+  // Kept for later requests from the same origin when it was refused before (decision-cache.ts).
+  const shared =
+    kind === 'actual' && refused !== undefined && facts.origin !== undefined && refusedBefore(refused, facts.origin);
   // Frozen when user code receives it (onRefused) or later requests share it (the refused cache); not
   // otherwise, as Object.freeze costs about 100 ns in Node 20.
   if (shared || policy.onRefused !== undefined) Object.freeze(refusal);
@@ -141,7 +150,7 @@ function refuse<Req>(
     status: preflight ? policy.preflightStatus : 0,
     refusal,
   };
-  if (shared) rememberRefusal(refused, facts.origin as string, decision);
+  if (shared) keepRefusal(refused, facts.origin as string, decision);
   return decision;
 }
 

@@ -7,8 +7,10 @@
  *   except a cookie-carrying one when `credentials` is off (its answer carries a refusal to report);
  * - an allowed preflight: the last one per exact origin (or `*`), under its `Access-Control-Request-Method`,
  *   `-Headers` and `-Private-Network` values as received;
- * - a refused actual request of an allowlist: by origin, in a fixed number of slots (its refusal depends
- *   on the origin alone; decide.ts reports it again every time).
+ * - a refused actual request of an allowlist: by origin, in a fixed number of slots, from the second time
+ *   the origin is refused in a row of its slot (its refusal depends on the origin alone; decide.ts reports
+ *   it again every time). The first time only the origin is noted, so a flood of origins that are never
+ *   sent twice costs one array store each, not a shared, frozen decision.
  *
  * `recall` reads only the facts that are the key; a miss runs the full computation, and `remember` keeps
  * what it may. test/unit/decision-cache.test.ts checks that a memoized answer equals the full computation.
@@ -70,7 +72,10 @@ interface PreflightMemo {
   readonly decision: CorsDecision;
 }
 
-/** A direct-mapped cache: one origin per slot, chosen by a cheap hash; a newer origin replaces an older one. */
+/**
+ * A direct-mapped cache: one origin per slot, chosen by a cheap hash; a newer origin replaces an older one.
+ * `decisions[slot]` is undefined while the slot's origin has been refused once.
+ */
 export interface RefusedCache {
   readonly origins: (string | undefined)[];
   readonly decisions: (CorsDecision | undefined)[];
@@ -218,8 +223,21 @@ export function cachedRefusal(cache: RefusedCache, origin: string): CorsDecision
   return cache.origins[slot] === origin ? cache.decisions[slot] : undefined;
 }
 
-/** Remembers a refused actual request, for the next request from the same origin (one slot, overwritten). */
-export function rememberRefusal(cache: RefusedCache, origin: string, decision: CorsDecision): void {
+/**
+ * Whether a refused actual request from `origin` should be kept (`keepRefusal`): true when its slot already
+ * notes the origin, refused once before. Otherwise the slot notes it now (overwriting the older origin and
+ * its decision) and nothing more is kept: most origins of a flood are never sent again.
+ */
+export function refusedBefore(cache: RefusedCache, origin: string): boolean {
+  const slot = refusedSlot(origin);
+  if (cache.origins[slot] === origin) return true;
+  cache.origins[slot] = origin;
+  cache.decisions[slot] = undefined;
+  return false;
+}
+
+/** Keeps a refused actual request (its origin refused before, see `refusedBefore`), shared and frozen. */
+export function keepRefusal(cache: RefusedCache, origin: string, decision: CorsDecision): void {
   const slot = refusedSlot(origin);
   cache.origins[slot] = origin;
   cache.decisions[slot] = freeze(decision);

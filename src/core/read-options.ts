@@ -26,6 +26,7 @@ export function readOptions<Req>(options: CorsOptions<Req> | null | undefined): 
       },
     ]);
   }
+  if (Object.getPrototypeOf(options) === Object.prototype) return readPlain(options);
   // Known names first, in `OPTION_NAMES` order (a fast-mode object with a stable shape), then unknown names.
   const read: Record<string, unknown> = {};
   let known = 0;
@@ -40,19 +41,60 @@ export function readOptions<Req>(options: CorsOptions<Req> | null | undefined): 
   if (known === 0 || !isClassInstance(options)) {
     const own = Object.keys(options);
     if (own.length !== known) {
-      for (const name of own) {
-        if (Object.hasOwn(read, name)) continue;
-        // defineProperty: an own key named `__proto__` (from JSON, say) is just a key here.
-        Object.defineProperty(read, name, {
-          value: (options as Record<string, unknown>)[name],
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
+      copyUnknownNames(read, options, own);
     }
   }
   return read as ReadOptions<Req>;
+}
+
+/** The position of each option name in `OPTION_NAMES`. */
+const OPTION_INDEX = new Map<string, number>(OPTION_NAMES.map((name, i) => [name, i]));
+
+/**
+ * An object literal (the usual shape, answered fresh by a delegate on every request): its options are its
+ * own properties, so it is read from its own names (usually two or three) rather than by asking it for all
+ * 18 option names. The result is the same object, in the same order, as the general path makes; a name
+ * inherited from `Object.prototype` (prototype pollution) is not an option.
+ */
+function readPlain<Req>(options: CorsOptions<Req>): ReadOptions<Req> {
+  const own = Object.getOwnPropertyNames(options);
+  const at: number[] = [];
+  let unknown = false;
+  for (let i = 0; i < own.length; i++) {
+    const index = OPTION_INDEX.get(own[i] as string);
+    if (index === undefined) {
+      unknown = true;
+      continue;
+    }
+    // insertion into `at`, kept in OPTION_NAMES order (a handful of names)
+    let j = at.length;
+    while (j > 0 && (at[j - 1] as number) > index) {
+      at[j] = at[j - 1] as number;
+      j--;
+    }
+    at[j] = index;
+  }
+  const read: Record<string, unknown> = {};
+  for (let i = 0; i < at.length; i++) {
+    const name = OPTION_NAMES[at[i] as number] as keyof CorsOptions;
+    read[name] = options[name];
+  }
+  if (unknown) copyUnknownNames(read, options, Object.keys(options));
+  return read as ReadOptions<Req>;
+}
+
+/** Adds the `names` not yet in `read` (the unknown ones), for the unknown-name check. */
+function copyUnknownNames(read: Record<string, unknown>, options: object, names: readonly string[]): void {
+  for (const name of names) {
+    if (Object.hasOwn(read, name)) continue;
+    // defineProperty: an own key named `__proto__` (from JSON, say) is just a key here.
+    Object.defineProperty(read, name, {
+      value: (options as Record<string, unknown>)[name],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
 }
 
 /**

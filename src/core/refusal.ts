@@ -70,10 +70,14 @@ export function refusalNames(optionName: (name: string) => string): RefusalNames
 }
 
 export function originNotAllowed(origin: string, preflight: boolean, names: RefusalNames = CORS_NAMES): CorsRefusal {
-  const message =
-    origin === 'null'
-      ? `Origin "null" (a sandboxed iframe, or a file: or data: page) is not allowed: any page can send it. Set ${names.dangerouslyAllowNullOrigin}: true only if you must accept opaque origins.`
-      : `Origin ${show(origin)} is not allowed. If this site should have access, add ${quote(origin)} to the ${names.origin} option.`;
+  let message: string;
+  if (origin === 'null') {
+    message = `Origin "null" (a sandboxed iframe, or a file: or data: page) is not allowed: any page can send it. Set ${names.dangerouslyAllowNullOrigin}: true only if you must accept opaque origins.`;
+  } else {
+    // Shown bare, the origin has only plain characters, so its quoted form needs no second scan.
+    const shown = show(origin);
+    message = `Origin ${shown} is not allowed. If this site should have access, add ${shown === origin ? `"${origin}"` : quote(origin)} to the ${names.origin} option.`;
+  }
   return { kind: 'origin-not-allowed', value: origin, origin, preflight, message };
 }
 
