@@ -53,8 +53,7 @@ const OPTION_INDEX = new Map<string, number>(OPTION_NAMES.map((name, i) => [name
 /**
  * An object literal (the usual shape, answered fresh by a delegate on every request): its options are its
  * own properties, so it is read from its own names (usually two or three) rather than by asking it for all
- * 18 option names. The result is the same object, in the same order, as the general path makes; a name
- * inherited from `Object.prototype` (prototype pollution) is not an option.
+ * 18 option names. The result is the same object, in the same order, as the general path makes.
  */
 function readPlain<Req>(options: CorsOptions<Req>): ReadOptions<Req> {
   const own = Object.getOwnPropertyNames(options);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decideNode } from '../../src/adapters/node-http.js';
 import { computeDecision, decide } from '../../src/core/decide.js';
 import { MAX_ORIGINS_MEMOIZED } from '../../src/core/decision-cache.js';
-import { type CorsOptions, compile, type RequestFacts } from '../../src/core/index.js';
+import { type CorsDecision, type CorsOptions, compile, type RequestFacts } from '../../src/core/index.js';
 
 const CONFIGS: CorsOptions[] = [
   {},
@@ -101,6 +101,39 @@ describe('cached decisions equal the full computation', () => {
     // A cookie does not change a refusal; an allowed origin is never answered from the refused cache.
     expect(decide(policy, { method: 'GET', origin: 'https://evil.example', hasCookie: true }, {})).toEqual(first);
     expect(decide(policy, { method: 'GET', origin: 'https://a.example.com' }, {})).toMatchObject({ allowed: true });
+  });
+
+  it('a refused origin is kept from its second refusal; a flood of new origins keeps nothing', async () => {
+    const { MAX_REFUSED_CACHED } = await import('../../src/core/decision-cache.js');
+    const reported: string[] = [];
+    const policy = compile({ origin: ['https://a.example.com'], onRefused: (r) => reported.push(r.origin) });
+    const kept = () => policy.cache.refused?.decisions.filter((d) => d !== undefined) ?? [];
+    const fresh = compile({ origin: ['https://a.example.com'] });
+    // Every origin once: none kept, each refused with the full computation's answer.
+    for (let i = 0; i < MAX_REFUSED_CACHED * 4; i++) {
+      const facts = { method: 'GET', origin: `https://x${i}.evil.example` };
+      const answer = decide(policy, facts, {});
+      expect(answer).toMatchObject({ allowed: false, refusal: { kind: 'origin-not-allowed' } });
+      expect(answer).toEqual(computeDecision(fresh, facts, {}));
+    }
+    expect(kept()).toHaveLength(0);
+    // One origin twice in a row: kept, frozen, and the same answer a third time.
+    const facts = { method: 'GET', origin: 'https://again.evil.example' };
+    const first = decide(policy, facts, {}) as CorsDecision;
+    expect(kept()).toHaveLength(0);
+    const second = decide(policy, facts, {}) as CorsDecision;
+    expect(kept()).toHaveLength(1);
+    expect(Object.isFrozen(kept()[0])).toBe(true);
+    expect(Object.isFrozen(kept()[0]?.refusal)).toBe(true);
+    expect(second).toEqual(first);
+    expect(decide(policy, facts, {})).toEqual(first);
+    // A malformed origin goes the same way (its refusal depends on the value alone).
+    const bad = { method: 'GET', origin: 'https://bad.example/' };
+    decide(policy, bad, {});
+    decide(policy, bad, {});
+    expect(decide(policy, bad, {})).toMatchObject({ refusal: { kind: 'origin-malformed' } });
+    // onRefused heard every request, kept or not.
+    expect(reported).toHaveLength(MAX_REFUSED_CACHED * 4 + 6);
   });
 
   it('origin-callback answers are compiled once per answer value, and the cache stays bounded', async () => {
