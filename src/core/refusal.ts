@@ -44,7 +44,11 @@ export interface CorsRefusal {
  * `compile` (the compile context's `optionName`, with `optionNamesInRefusals`) and kept in the policy.
  */
 export interface RefusalNames {
-  readonly origin: string;
+  /**
+   * `" to the origin option."`, built once: a flood of new origins builds an origin refusal per request,
+   * and one prebuilt piece costs what the literal did (two more interpolated pieces cost about 12 ns).
+   */
+  readonly toOriginOption: string;
   readonly dangerouslyAllowNullOrigin: string;
   readonly methods: string;
   readonly allowedHeaders: string;
@@ -53,20 +57,18 @@ export interface RefusalNames {
 }
 
 /** corsgate's own names. */
-export const CORS_NAMES: RefusalNames = Object.freeze({
-  origin: 'origin',
-  dangerouslyAllowNullOrigin: 'dangerouslyAllowNullOrigin',
-  methods: 'methods',
-  allowedHeaders: 'allowedHeaders',
-  credentials: 'credentials',
-  allowPrivateNetwork: 'allowPrivateNetwork',
-});
+export const CORS_NAMES: RefusalNames = refusalNames((name) => name);
 
 /** The names for refusal messages, each of corsgate's names given to `optionName`. */
 export function refusalNames(optionName: (name: string) => string): RefusalNames {
-  const names: Record<string, string> = {};
-  for (const name of Object.keys(CORS_NAMES)) names[name] = optionName(name);
-  return Object.freeze(names as unknown as RefusalNames);
+  return Object.freeze({
+    toOriginOption: ` to the ${optionName('origin')} option.`,
+    dangerouslyAllowNullOrigin: optionName('dangerouslyAllowNullOrigin'),
+    methods: optionName('methods'),
+    allowedHeaders: optionName('allowedHeaders'),
+    credentials: optionName('credentials'),
+    allowPrivateNetwork: optionName('allowPrivateNetwork'),
+  });
 }
 
 export function originNotAllowed(origin: string, preflight: boolean, names: RefusalNames = CORS_NAMES): CorsRefusal {
@@ -76,7 +78,7 @@ export function originNotAllowed(origin: string, preflight: boolean, names: Refu
   } else {
     // Shown bare, the origin has only plain characters, so its quoted form needs no second scan.
     const shown = show(origin);
-    message = `Origin ${shown} is not allowed. If this site should have access, add ${shown === origin ? `"${origin}"` : quote(origin)} to the ${names.origin} option.`;
+    message = `Origin ${shown} is not allowed. If this site should have access, add ${shown === origin ? `"${origin}"` : quote(origin)}${names.toOriginOption}`;
   }
   return { kind: 'origin-not-allowed', value: origin, origin, preflight, message };
 }

@@ -80,12 +80,11 @@ export function resolveAllowOrigin<Req>(
   req: RequestOfCallback<Req>,
 ): string | CorsRefusal | Promise<string | CorsRefusal> {
   const rule = policy.origin;
-  const names = policy.refusalNames;
   let hostEnd = -1;
   if (origin === 'null') {
     // The opt-in permits "null"; an allowlist must still list it (a RegExp never matches it).
     if (!policy.allowNullOrigin || (rule.kind === 'allowlist' && !rule.exact.has(origin))) {
-      return originNotAllowed(origin, preflight, names);
+      return originNotAllowed(origin, preflight, policy.refusalNames);
     }
     if (rule.kind !== 'callback') return origin;
   } else if (rule.kind === 'allowlist' && rule.exact.has(origin)) {
@@ -98,15 +97,15 @@ export function resolveAllowOrigin<Req>(
     case 'reflect':
       return origin;
     case 'allowlist':
-      return inexactMatches(rule, origin, hostEnd) ? origin : originNotAllowed(origin, preflight, names);
+      return inexactMatches(rule, origin, hostEnd) ? origin : originNotAllowed(origin, preflight, policy.refusalNames);
     case 'callback':
       return runOriginCallback(policy, origin, req).then((answer) => {
         const allowed = interpretCallbackAnswer(policy, answer, origin);
-        return allowed === false ? originNotAllowed(origin, preflight, names) : allowed;
+        return allowed === false ? originNotAllowed(origin, preflight, policy.refusalNames) : allowed;
       });
     default:
       // `any` and `disabled` never get here (decide.ts answers them first).
-      return originNotAllowed(origin, preflight, names);
+      return originNotAllowed(origin, preflight, policy.refusalNames);
   }
 }
 
