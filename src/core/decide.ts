@@ -7,14 +7,7 @@
 
 import type { Header } from './decision.js';
 import { type CorsDecision, NO_HEADERS, passThrough, type RequestFacts } from './decision.js';
-import {
-  cachedRefusal,
-  createRecall,
-  credentialRefusal,
-  keepRefusal,
-  refusedBefore,
-  remember,
-} from './decision-cache.js';
+import { cachedRefusal, createRecall, credentialRefusal, remember, rememberRefusal } from './decision-cache.js';
 import { cookieWithoutCredentials } from './headers/allow-credentials.js';
 import { answerRequestHeaders } from './headers/allow-headers.js';
 import { refuseMethod } from './headers/allow-methods.js';
@@ -133,12 +126,10 @@ function refuse<Req>(
   req: Req,
 ): CorsDecision {
   const refused = policy.cache.refused;
-  // Kept for later requests from the same origin when it was refused before (decision-cache.ts).
-  const shared =
-    kind === 'actual' && refused !== undefined && facts.origin !== undefined && refusedBefore(refused, facts.origin);
-  // Frozen when user code receives it (onRefused) or later requests share it (the refused cache); not
-  // otherwise, as Object.freeze costs about 100 ns in Node 20.
-  if (shared || policy.onRefused !== undefined) Object.freeze(refusal);
+  const kept = kind === 'actual' && refused !== undefined && facts.origin !== undefined;
+  // Frozen when user code receives it (onRefused), or by the refused cache when a later request shares it;
+  // not otherwise, as Object.freeze costs about 100 ns in Node 20.
+  if (policy.onRefused !== undefined) Object.freeze(refusal);
   report(policy, facts.secFetchSite, refusal, req);
   const preflight = kind === 'preflight';
   const decision: CorsDecision = {
@@ -150,7 +141,7 @@ function refuse<Req>(
     status: preflight ? policy.preflightStatus : 0,
     refusal,
   };
-  if (shared) keepRefusal(refused, facts.origin as string, decision);
+  if (kept) rememberRefusal(refused, facts.origin as string, decision);
   return decision;
 }
 

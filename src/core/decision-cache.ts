@@ -7,10 +7,9 @@
  *   except a cookie-carrying one when `credentials` is off (its answer carries a refusal to report);
  * - an allowed preflight: the last one per exact origin (or `*`), under its `Access-Control-Request-Method`,
  *   `-Headers` and `-Private-Network` values as received;
- * - a refused actual request of an allowlist: by origin, in a fixed number of slots, from the second time
- *   the origin is refused in a row of its slot (its refusal depends on the origin alone; decide.ts reports
- *   it again every time). The first time only the origin is noted, so a flood of origins that are never
- *   sent twice costs one array store each, not a shared, frozen decision.
+ * - a refused actual request of an allowlist: by origin, in a fixed number of slots (its refusal depends
+ *   on the origin alone; decide.ts reports it again every time). Frozen only when the origin comes back,
+ *   so a flood of origins that are never sent twice costs an array store each, not a frozen decision.
  *
  * `recall` reads only the facts that are the key; a miss runs the full computation, and `remember` keeps
  * what it may. test/unit/decision-cache.test.ts checks that a memoized answer equals the full computation.
@@ -74,11 +73,13 @@ interface PreflightMemo {
 
 /**
  * A direct-mapped cache: one origin per slot, chosen by a cheap hash; a newer origin replaces an older one.
- * `decisions[slot]` is undefined while the slot's origin has been refused once.
+ * A decision is frozen (shared) from its origin's second request on.
  */
 export interface RefusedCache {
   readonly origins: (string | undefined)[];
   readonly decisions: (CorsDecision | undefined)[];
+  /** 1 where the slot's decision is frozen and shared (its origin came back), 0 where it is not yet. */
+  readonly shared: Uint8Array;
 }
 
 /** A direct-mapped cache of `credentials-not-allowed` refusals, by origin. */
@@ -133,7 +134,10 @@ export function buildDecisionCache(parts: CacheParts): DecisionCache {
     anyOrigin: any ? freeze(allowedActual('actual', '*', parts)) : undefined,
     byOrigin,
     preflights: any || byOrigin !== undefined ? new Map<string, PreflightMemo>() : undefined,
-    refused: rule.kind === 'allowlist' ? { origins: slots(), decisions: slots() } : undefined,
+    refused:
+      rule.kind === 'allowlist'
+        ? { origins: slots(), decisions: slots(), shared: new Uint8Array(MAX_REFUSED_CACHED) }
+        : undefined,
     callbackAnswers: callback ? new Map<string, OriginRule>() : undefined,
     answerKey: callback ? createContentKey() : undefined,
     credentialRefusals: parts.credentials ? undefined : { origins: slots(), refusals: slots() },
@@ -220,27 +224,27 @@ function refusedSlot(origin: string): number {
 
 export function cachedRefusal(cache: RefusedCache, origin: string): CorsDecision | undefined {
   const slot = refusedSlot(origin);
-  return cache.origins[slot] === origin ? cache.decisions[slot] : undefined;
+  if (cache.origins[slot] !== origin) return undefined;
+  const decision = cache.decisions[slot] as CorsDecision;
+  // The origin's second request: its decision is shared from now on (`rememberRefusal`).
+  if (cache.shared[slot] === 0) {
+    Object.freeze(decision.refusal);
+    freeze(decision);
+    cache.shared[slot] = 1;
+  }
+  return decision;
 }
 
 /**
- * Whether a refused actual request from `origin` should be kept (`keepRefusal`): true when its slot already
- * notes the origin, refused once before. Otherwise the slot notes it now (overwriting the older origin and
- * its decision) and nothing more is kept: most origins of a flood are never sent again.
+ * Remembers a refused actual request, for the next request from the same origin (one slot, overwritten).
+ * Kept as it is: it is frozen and shared by `cachedRefusal` when the origin comes back, so a flood of
+ * origins that are never sent twice costs one array store each, not a frozen decision.
  */
-export function refusedBefore(cache: RefusedCache, origin: string): boolean {
-  const slot = refusedSlot(origin);
-  if (cache.origins[slot] === origin) return true;
-  cache.origins[slot] = origin;
-  cache.decisions[slot] = undefined;
-  return false;
-}
-
-/** Keeps a refused actual request (its origin refused before, see `refusedBefore`), shared and frozen. */
-export function keepRefusal(cache: RefusedCache, origin: string, decision: CorsDecision): void {
+export function rememberRefusal(cache: RefusedCache, origin: string, decision: CorsDecision): void {
   const slot = refusedSlot(origin);
   cache.origins[slot] = origin;
-  cache.decisions[slot] = freeze(decision);
+  cache.decisions[slot] = decision;
+  cache.shared[slot] = 0;
 }
 
 /** The frozen `credentials-not-allowed` refusal for `origin`: the one kept for it, or a new one, kept. */

@@ -88,15 +88,20 @@ function isLow(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** Shown bare: a token character (RFC 9110, tokens.ts) or `:` `/` `[` `]` (origins). */
-function plainChar(code: number): boolean {
-  return isTokenChar(code) || code === 58 || code === 47 || code === 91 || code === 93;
+/** Shown bare, by ASCII code: a token character (RFC 9110, tokens.ts) or `:` `/` `[` `]` (origins). */
+const BARE = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  if (isTokenChar(code) || code === 58 || code === 47 || code === 91 || code === 93) BARE[code] = 1;
 }
 
 /** `value` bare when it is a short plain token or origin, otherwise `quote(value, max)`. */
 export function show(value: string, max = MAX_SHOWN): string {
-  if (value.length === 0 || value.length > max) return quote(value, max);
-  for (let i = 0; i < value.length; i++) if (!plainChar(value.charCodeAt(i))) return quote(value, max);
+  const length = value.length;
+  if (length === 0 || length > max) return quote(value, max);
+  for (let i = 0; i < length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 128 || BARE[code] === 0) return quote(value, max);
+  }
   return value;
 }
 
