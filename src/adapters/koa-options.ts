@@ -1,8 +1,9 @@
 /**
  * `@koa/cors`'s options, translated into corsgate's: names (`allowMethods` → `methods`, ...), value forms
  * (`maxAge: '600'`, `credentials: (ctx) => boolean`, `origin: (ctx) => string`) and defaults. Translation
- * only: every CORS rule and start-up check is the core's, run on the translated options, and its messages
- * are given back with the option names the user wrote.
+ * only: every CORS rule and start-up check is the core's, run on the translated options with a compile
+ * context (`koaCompileContext`) under which the core's start-up and refusal messages name the options as
+ * the user wrote them and say what `@koa/cors` would do.
  */
 import type { Context } from 'koa';
 import {
@@ -11,7 +12,6 @@ import {
   CorsConfigError,
   type CorsOptions,
   type CorsPolicy,
-  type CorsRefusal,
   closestOptionName,
   compile,
   type NameList,
@@ -113,10 +113,32 @@ export interface KoaPlan {
   readonly secureContext: boolean;
 }
 
+/** How messages show a `credentials` function where the core would show `credentials: true`. */
+const CREDENTIALS_FUNCTION_SHOWN = 'a function (when it answers true)';
+
 /**
- * Validates and compiles `corsgate/koa`'s options. Throws one `CorsConfigError` with every problem, named
- * as the user wrote the options. `contextOf` gives the Koa context of the request being decided (an origin
- * function in `@koa/cors`'s form receives it).
+ * The adapter's compile context for the core, in `@koa/cors`'s words: options named as the user wrote
+ * them (`written`: corsgate's name → the user's, where they differ), in start-up and refusal messages;
+ * `@koa/cors` as the package whose behaviour messages compare; a credentials function shown as one.
+ */
+function koaCompileContext(
+  context: CompileContext,
+  written: ReadonlyMap<string, string>,
+  credentialsFunction: boolean,
+): CompileContext {
+  return {
+    ...context,
+    optionName: (name) => written.get(name) ?? name,
+    optionNamesInRefusals: true,
+    dropInFor: '@koa/cors',
+    credentialsShown: credentialsFunction ? CREDENTIALS_FUNCTION_SHOWN : undefined,
+  };
+}
+
+/**
+ * Validates and compiles `corsgate/koa`'s options under `context` (the node adapters' compile context, put
+ * in `@koa/cors`'s words by `koaCompileContext`). Throws one `CorsConfigError` with every problem, named as
+ * the user wrote the options.
  */
 export function compileKoaOptions(
   options: KoaCorsOptions | CorsOptions<Context> | null | undefined,
@@ -124,12 +146,18 @@ export function compileKoaOptions(
 ): KoaPlan {
   if (options === null || options === undefined || typeof options !== 'object' || Array.isArray(options)) {
     // Not an object: the core's message says what to pass.
-    const policy = compile(options as CorsOptions<Context> | null | undefined, context);
+    const policy = compile(
+      options as CorsOptions<Context> | null | undefined,
+      koaCompileContext(context, new Map(), false),
+    );
     return { policy, credentialed: undefined, credentials: undefined, keepHeadersOnError: true, secureContext: false };
   }
   const given = options as Record<string, unknown>;
   const problems: ConfigProblem[] = [];
-  /** corsgate's name → the name the user wrote, for messages. */
+  /**
+   * corsgate's name → the name the user wrote, for messages. One for both policies (a name written in
+   * `@koa/cors`'s spelling in either is used in the messages of both), as in corsgate/hono.
+   */
   const written = new Map<string, string>();
   const translated = translateKoaOptions(given, problems, written, context);
   const reportOnly = given.reportOnly;
@@ -156,18 +184,10 @@ export function compileKoaOptions(
     for (const p of nestedProblems) problems.push({ ...p, option: `reportOnly.${p.option}` });
   }
 
-  const onRefused = translated.onRefused;
-  if (written.size > 0 && typeof onRefused === 'function') {
-    // Refusal messages name the option to change: in the user's spelling, as start-up errors do.
-    translated.onRefused = (refusal: CorsRefusal, ctx: Context) =>
-      (onRefused as NonNullable<KoaCorsOptions['onRefused']>)(
-        { ...refusal, message: renameAll(refusal.message, written) },
-        ctx,
-      );
-  }
-
   const credentials =
     typeof given.credentials === 'function' ? (given.credentials as KoaCredentialsFunction) : undefined;
+  // Refusal messages name the option to change in the user's spelling too, written so by the core.
+  const koaContext = koaCompileContext(context, written, credentials !== undefined);
   const policy = compileCollecting(credentials === undefined ? translated : { ...translated, credentials: false });
   const credentialed = credentials === undefined ? undefined : compileCollecting({ ...translated, credentials: true });
   if (problems.length > 0) throw new CorsConfigError(problems);
@@ -182,15 +202,13 @@ export function compileKoaOptions(
     secureContext: given.secureContext === true,
   };
 
+  /** Compiles, collecting the problems (once each: with a credentials function, both policies have them). */
   function compileCollecting(opts: Record<string, unknown>): CorsPolicy<Context> | undefined {
     try {
-      return compile(opts as CorsOptions<Context>, context);
+      return compile(opts as CorsOptions<Context>, koaContext);
     } catch (err) {
       if (!(err instanceof CorsConfigError)) throw err;
-      for (const problem of err.problems) {
-        const renamed = renameProblem(problem, written, credentials !== undefined);
-        if (!problems.some((p) => sameProblem(p, renamed))) problems.push(renamed);
-      }
+      for (const problem of err.problems) if (!problems.some((p) => sameProblem(p, problem))) problems.push(problem);
       return undefined;
     }
   }
@@ -360,39 +378,6 @@ function limitedCredentials(
     const answer = withTimeLimit<unknown>(() => fn(ctx), limit, timedOut, late);
     return answer instanceof Promise ? answer.then(read) : read(answer);
   };
-}
-
-/** A core problem with the option names the user wrote (`allowMethods` for `methods`, ...). */
-function renameProblem(
-  problem: ConfigProblem,
-  written: ReadonlyMap<string, string>,
-  credentialsFunction: boolean,
-): ConfigProblem {
-  let { option, value } = problem;
-  const prefix = option.startsWith('reportOnly.') ? 'reportOnly.' : '';
-  for (const [core, user] of written) if (option === `${prefix}${core}`) option = `${prefix}${user}`;
-  // What cors would do is what @koa/cors would do (an unset origin, say: both answer `*` to every website).
-  const text = renameAll(problem.problem, written).replace(/\bcors would\b/g, '@koa/cors would');
-  const fix = renameAll(problem.fix, written);
-  if (credentialsFunction && option === 'credentials') {
-    value = value.replace(/^true\b/, 'a function (when it answers true)');
-  }
-  return { option, value, problem: text, fix };
-}
-
-function renameAll(text: string, written: ReadonlyMap<string, string>): string {
-  let renamed = text;
-  for (const [core, user] of written) renamed = renameIn(renamed, core, user);
-  return renamed;
-}
-
-/**
- * Replaces an option name in a message: camel-case names wherever they stand, `methods` (also an English
- * word) only where it names the option (`methods:`, "the methods option").
- */
-function renameIn(text: string, core: string, user: string): string {
-  if (core === 'methods') return text.replace(/\bmethods(?=:| option)/g, user);
-  return text.replace(new RegExp(`\\b${core}\\b`, 'g'), user);
 }
 
 function sameProblem(a: ConfigProblem, b: ConfigProblem): boolean {

@@ -1,8 +1,10 @@
 /**
  * What an adapter tells `compile` besides the options: production or not, where warnings go, how lists
- * are joined, the names its users write. Every start-up message names an option through `optionName`, so
- * an adapter whose framework spells options differently (`hono/cors`'s `allowHeaders`) gets its users'
- * names in the messages from the templates themselves, not by rewriting the text afterwards.
+ * are joined, the names its users write. Every start-up message names an option through `optionName` (and
+ * refusal messages too, with `optionNamesInRefusals`), so an adapter whose framework spells options
+ * differently (`hono/cors`'s `allowHeaders`) gets its users' names in the messages from the templates
+ * themselves, not by rewriting the text afterwards. The few other words that depend on the adapter
+ * (`dropInFor`, `credentialsShown`) are given the same way.
  */
 import type { CorsRefusal } from './refusal.js';
 
@@ -20,6 +22,22 @@ export interface CompileContext {
   readonly adapterOptionNames?: readonly string[];
   /** The name the user wrote for one of corsgate's options (e.g. `methods` → `allowMethods`). Default: the same name. */
   readonly optionName?: (name: string) => string;
+  /**
+   * Refusal messages (per request: "add "DELETE" to the allowMethods option") name options through
+   * `optionName` too, resolved once at compile time. Default false: they use corsgate's names.
+   */
+  readonly optionNamesInRefusals?: boolean;
+  /**
+   * The package the adapter stands in for, named where a message says what it would do with the same
+   * options (an unset `origin`: "cors would send Access-Control-Allow-Origin: *"). Default `cors`.
+   */
+  readonly dropInFor?: string;
+  /**
+   * How messages show `credentials: true` when the adapter compiled it from another value (corsgate/koa
+   * compiles a credentials function twice, once with `true`). Default `true`. Applies to the enforced
+   * policy's options only: `reportOnly`'s `credentials` is its own value.
+   */
+  readonly credentialsShown?: string;
   /**
    * Receives each refusal of the `reportOnly` policy (already marked `reportOnly: true`), besides
    * `onRefused`: the node adapters' `NODE_DEBUG=corsgate` line. Default: none.

@@ -155,7 +155,7 @@ function allow<Req>(
   if (kind !== 'preflight') {
     let refusal: CorsRefusal | undefined;
     if (kind === 'actual' && cookieWithoutCredentials(policy.credentials, facts.hasCookie, facts.secFetchMode)) {
-      refusal = credentialRefusal(policy.cache.credentialRefusals, facts.origin as string);
+      refusal = credentialRefusal(policy.cache.credentialRefusals, facts.origin as string, policy.refusalNames);
       report(policy, facts.secFetchSite, refusal, req);
     }
     return {
@@ -171,19 +171,22 @@ function allow<Req>(
   // The checks of a CORS-preflight fetch (Fetch Standard §4.8, steps 7.3–7.7), then Private Network Access.
   const origin = facts.origin as string;
   const headers = withAllowOrigin(allowOrigin, policy.preflightHeaders) as Header[];
-  const methodRefusal = refuseMethod(policy.methods, facts.accessControlRequestMethod as string, origin);
+  const names = policy.refusalNames;
+  const methodRefusal = refuseMethod(policy.methods, facts.accessControlRequestMethod as string, origin, names);
   let refusal = answerRequestHeaders(
     policy.requestHeaders,
     facts.accessControlRequestHeaders,
     origin,
     headers,
     methodRefusal,
+    names,
   );
   const privateNetwork = answerPrivateNetwork(
     policy.allowPrivateNetwork,
     facts.accessControlRequestPrivateNetwork,
     origin,
     headers,
+    names,
   );
   refusal ??= privateNetwork;
   if (refusal !== undefined) {

@@ -21,7 +21,7 @@ import { type CorsDecision, freeze, passThrough, type RequestFacts } from './dec
 import { withAllowOrigin } from './headers/allow-origin.js';
 import type { OriginRule } from './origin-rule.js';
 import type { RequestKind } from './preflight.js';
-import { type CorsRefusal, credentialsNotAllowed } from './refusal.js';
+import { type CorsRefusal, credentialsNotAllowed, type RefusalNames } from './refusal.js';
 import type { RequestReader } from './request.js';
 
 /**
@@ -248,11 +248,15 @@ export function rememberRefusal(cache: RefusedCache, origin: string, decision: C
 }
 
 /** The frozen `credentials-not-allowed` refusal for `origin`: the one kept for it, or a new one, kept. */
-export function credentialRefusal(cache: CredentialRefusals | undefined, origin: string): CorsRefusal {
-  if (cache === undefined) return credentialsNotAllowed(origin);
+export function credentialRefusal(
+  cache: CredentialRefusals | undefined,
+  origin: string,
+  names: RefusalNames,
+): CorsRefusal {
+  if (cache === undefined) return credentialsNotAllowed(origin, names);
   const slot = refusedSlot(origin);
   if (cache.origins[slot] === origin) return cache.refusals[slot] as CorsRefusal;
-  const refusal = Object.freeze(credentialsNotAllowed(origin));
+  const refusal = Object.freeze(credentialsNotAllowed(origin, names));
   cache.origins[slot] = origin;
   cache.refusals[slot] = refusal;
   return refusal;

@@ -27,6 +27,7 @@ import { compileOriginCallbackTimeout } from './origin-callback.js';
 import { compileOriginRule, type OriginCompileContext, type OriginRule } from './origin-rule.js';
 import { compilePreflightStatus } from './preflight.js';
 import { type ReadOptions, readOptions } from './read-options.js';
+import { CORS_NAMES, type RefusalNames, refusalNames } from './refusal.js';
 import { checkOnRefused, type OnRefused } from './report.js';
 import { compileReportOnly } from './report-only.js';
 
@@ -53,6 +54,8 @@ export interface CorsPolicy<Req = unknown> {
   readonly allowPrivateNetwork: boolean;
   readonly originCallbackTimeout: number;
   readonly onRefused: OnRefused<Req> | undefined;
+  /** The option names refusal messages tell the user to change (the compile context's, resolved once). */
+  readonly refusalNames: RefusalNames;
   /** How origin-callback answers are compiled per request. */
   readonly originContext: OriginCompileContext;
   /** Decisions that depend only on the policy (and an allowed exact origin), shared between requests. */
@@ -113,8 +116,9 @@ export function compileRead<Req>(
     opts,
     credentials,
     dangerAnyOrigin,
-    compileAllowOrigin(opts, originContext, originRule, n, problems),
+    compileAllowOrigin(opts, originContext, originRule, n, context.dropInFor ?? 'cors', problems),
     n,
+    context.credentialsShown ?? 'true',
     problems,
   );
   const methods = compileAllowMethods(opts.methods, credentials, separator, n, problems);
@@ -162,6 +166,7 @@ export function compileRead<Req>(
     allowPrivateNetwork,
     originCallbackTimeout,
     onRefused: opts.onRefused,
+    refusalNames: context.optionNamesInRefusals === true ? refusalNames(n) : CORS_NAMES,
     originContext,
   };
   const enforced: CorsPolicy<Req> = Object.freeze({ ...base, cache: buildDecisionCache(base), watch: undefined });

@@ -75,8 +75,10 @@ export function compileReportOnly<Req, P>(
     );
   }
   if (forward !== undefined) allowed.onRefused = forward;
+  // `credentialsShown` describes the enforced policy's credentials; the report-only policy's are its own.
+  const nestedContext = context.credentialsShown === undefined ? context : { ...context, credentialsShown: undefined };
   try {
-    return compileNested(allowed as ReadOptions<Req>, context);
+    return compileNested(allowed as ReadOptions<Req>, nestedContext);
   } catch (err) {
     if (!(err instanceof CorsConfigError)) throw err;
     problems.push(...prefixed(err.problems, name));

@@ -18,7 +18,8 @@ export const CREDENTIALS_HEADER: Header = [ALLOW_CREDENTIALS, 'true'];
 /**
  * Credentials with every origin (`'*'` or `true`) is a problem, unless
  * `dangerouslyAllowCredentialsWithAnyOrigin`: then the rule becomes `reflect`, since `*` is never valid
- * with credentials in a browser. Returns the origin rule to use.
+ * with credentials in a browser. Returns the origin rule to use. `credentialsShown` is how the message
+ * shows the `true` (the compile context's `credentialsShown`).
  */
 export function checkCredentialsWithAnyOrigin(
   opts: CorsOptions<never>,
@@ -26,13 +27,14 @@ export function checkCredentialsWithAnyOrigin(
   dangerAnyOrigin: boolean,
   origin: OriginRule,
   n: OptionNamer,
+  credentialsShown: string,
   problems: ConfigProblem[],
 ): OriginRule {
   if (!credentials || (origin.kind !== 'any' && origin.kind !== 'reflect')) return origin;
   if (dangerAnyOrigin) return { kind: 'reflect' };
   problems.push({
     option: n('credentials'),
-    value: `true with ${n('origin')} ${opts.origin === true ? 'true' : '"*"'}`,
+    value: `${credentialsShown} with ${n('origin')} ${opts.origin === true ? 'true' : '"*"'}`,
     problem:
       'credentials with any origin lets every website send requests as your logged-in users and read the answers.',
     fix: `list the origins that may send credentials, e.g. ${n('origin')}: ["https://app.example.com"]; if every origin really must, set ${n('dangerouslyAllowCredentialsWithAnyOrigin')}: true.`,

@@ -10,7 +10,13 @@ import type { ConfigProblem } from '../config-error.js';
 import type { Header } from '../decision.js';
 import { showConfigured as show } from '../log-safe.js';
 import type { CorsOptions } from '../options.js';
-import { type CorsRefusal, headerNotAllowed, requestHeadersMalformed, requestHeadersTooLarge } from '../refusal.js';
+import {
+  type CorsRefusal,
+  headerNotAllowed,
+  type RefusalNames,
+  requestHeadersMalformed,
+  requestHeadersTooLarge,
+} from '../refusal.js';
 import { isCanonicalHeaderList, parseRequestHeaders } from '../tokens.js';
 import { badTokens, joinLikeCors, readNames } from './name-list.js';
 
@@ -85,6 +91,7 @@ export function answerRequestHeaders(
   origin: string,
   headers: Header[],
   methodRefusal: CorsRefusal | undefined,
+  names: RefusalNames,
 ): CorsRefusal | undefined {
   if (rule.kind === 'reflect' && requested !== undefined && isCanonicalHeaderList(requested)) {
     // What browsers send (lower case, no spaces, no empty elements) is already the reflected value.
@@ -109,7 +116,7 @@ export function answerRequestHeaders(
     if (rule.names.has(name)) continue;
     if (rule.wildcard && name !== 'authorization') continue;
     if (rule.wildcard) narrowWildcard(headers, parsed.names);
-    return headerNotAllowed(name, origin, rule.wildcard);
+    return headerNotAllowed(name, origin, rule.wildcard, names);
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import type { ConfigProblem } from '../config-error.js';
 import { showConfigured as show } from '../log-safe.js';
 import { NORMALIZED_METHODS, SAFELISTED_METHODS } from '../methods.js';
 import type { CorsOptions } from '../options.js';
-import { type CorsRefusal, methodNotAllowed } from '../refusal.js';
+import { type CorsRefusal, methodNotAllowed, type RefusalNames } from '../refusal.js';
 import { badTokens, joinLikeCors, readNames } from './name-list.js';
 
 export const ALLOW_METHODS = 'Access-Control-Allow-Methods';
@@ -64,8 +64,9 @@ export function refuseMethod(
   rule: ReadonlySet<string> | 'any',
   method: string,
   origin: string,
+  names: RefusalNames,
 ): CorsRefusal | undefined {
   return rule === 'any' || SAFELISTED_METHODS.has(method) || rule.has(method)
     ? undefined
-    : methodNotAllowed(method, origin);
+    : methodNotAllowed(method, origin, names);
 }

@@ -19,7 +19,7 @@ import {
   runOriginCallback,
 } from '../origin-callback.js';
 import { inexactMatches, type OriginCompileContext, type OriginRule } from '../origin-rule.js';
-import { type CorsRefusal, originMalformed, originNotAllowed } from '../refusal.js';
+import { type CorsRefusal, originMalformed, originNotAllowed, type RefusalNames } from '../refusal.js';
 
 const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
 
@@ -35,23 +35,28 @@ export function compileAllowOrigin(
   context: OriginCompileContext,
   originRule: OriginRuleCompiler,
   n: OptionNamer,
+  dropInFor: string,
   problems: ConfigProblem[],
 ): OriginRule {
   if (Object.hasOwn(opts, 'origin') && (opts.origin === undefined || opts.origin === '')) {
-    // Present but unset: `cors` would allow every origin. Never compiled to the default.
-    problems.push(unsetOriginProblem(opts.origin, n));
+    // Present but unset: `cors` (and the package the adapter stands in for) would allow every origin.
+    // Never compiled to the default.
+    problems.push(unsetOriginProblem(opts.origin, n, dropInFor));
     return { kind: 'disabled' };
   }
   return originRule(opts.origin, context, problems);
 }
 
-/** `origin: undefined` or `origin: ''` written out: almost always an environment variable that is not set. */
-function unsetOriginProblem(value: undefined | '', n: OptionNamer): ConfigProblem {
+/**
+ * `origin: undefined` or `origin: ''` written out: almost always an environment variable that is not set.
+ * `dropInFor` is the package whose answer the message compares (`cors`, or the one an adapter stands in for).
+ */
+function unsetOriginProblem(value: undefined | '', n: OptionNamer, dropInFor: string): ConfigProblem {
   const what = value === undefined ? 'the value is undefined' : 'an empty string is not an origin; the value is empty';
   return {
     option: n('origin'),
     value: show(value),
-    problem: `${what}, typically an environment variable that is not set (${n('origin')}: process.env.FRONTEND_URL). cors would send Access-Control-Allow-Origin: * to every website.`,
+    problem: `${what}, typically an environment variable that is not set (${n('origin')}: process.env.FRONTEND_URL). ${dropInFor} would send Access-Control-Allow-Origin: * to every website.`,
     fix: `set the variable (e.g. FRONTEND_URL=https://app.example.com), or fail at start-up when it is missing; to allow every origin on purpose, write ${n('origin')}: "*" or leave the ${n('origin')} key out.`,
   };
 }
@@ -59,6 +64,7 @@ function unsetOriginProblem(value: undefined | '', n: OptionNamer): ConfigProble
 /** What resolving an origin needs of the policy. */
 export interface OriginPolicy extends CallbackPolicy {
   readonly allowNullOrigin: boolean;
+  readonly refusalNames: RefusalNames;
 }
 
 /**
@@ -78,7 +84,7 @@ export function resolveAllowOrigin<Req>(
   if (origin === 'null') {
     // The opt-in permits "null"; an allowlist must still list it (a RegExp never matches it).
     if (!policy.allowNullOrigin || (rule.kind === 'allowlist' && !rule.exact.has(origin))) {
-      return originNotAllowed(origin, preflight);
+      return originNotAllowed(origin, preflight, policy.refusalNames);
     }
     if (rule.kind !== 'callback') return origin;
   } else if (rule.kind === 'allowlist' && rule.exact.has(origin)) {
@@ -91,15 +97,15 @@ export function resolveAllowOrigin<Req>(
     case 'reflect':
       return origin;
     case 'allowlist':
-      return inexactMatches(rule, origin, hostEnd) ? origin : originNotAllowed(origin, preflight);
+      return inexactMatches(rule, origin, hostEnd) ? origin : originNotAllowed(origin, preflight, policy.refusalNames);
     case 'callback':
       return runOriginCallback(policy, origin, req).then((answer) => {
         const allowed = interpretCallbackAnswer(policy, answer, origin);
-        return allowed === false ? originNotAllowed(origin, preflight) : allowed;
+        return allowed === false ? originNotAllowed(origin, preflight, policy.refusalNames) : allowed;
       });
     default:
       // `any` and `disabled` never get here (decide.ts answers them first).
-      return originNotAllowed(origin, preflight);
+      return originNotAllowed(origin, preflight, policy.refusalNames);
   }
 }
 

@@ -5,7 +5,7 @@
  * has this header). Sent on preflights that ask for it.
  */
 import type { Header } from '../decision.js';
-import { type CorsRefusal, privateNetworkNotAllowed } from '../refusal.js';
+import { type CorsRefusal, privateNetworkNotAllowed, type RefusalNames } from '../refusal.js';
 
 const ALLOW_PRIVATE_NETWORK = 'Access-Control-Allow-Private-Network';
 
@@ -15,9 +15,10 @@ export function answerPrivateNetwork(
   requested: string | undefined,
   origin: string,
   headers: Header[],
+  names: RefusalNames,
 ): CorsRefusal | undefined {
   if (requested !== 'true') return undefined;
-  if (!allowPrivateNetwork) return privateNetworkNotAllowed(origin);
+  if (!allowPrivateNetwork) return privateNetworkNotAllowed(origin, names);
   headers.push([ALLOW_PRIVATE_NETWORK, 'true']);
   return undefined;
 }
