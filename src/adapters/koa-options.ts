@@ -129,7 +129,6 @@ function koaCompileContext(
   return {
     ...context,
     optionName: (name) => written.get(name) ?? name,
-    optionNamesInRefusals: true,
     dropInFor: '@koa/cors',
     credentialsShown: credentialsFunction ? CREDENTIALS_FUNCTION_SHOWN : undefined,
   };

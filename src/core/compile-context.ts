@@ -1,7 +1,7 @@
 /**
  * What an adapter tells `compile` besides the options: production or not, where warnings go, how lists
- * are joined, the names its users write. Every start-up message names an option through `optionName` (and
- * refusal messages too, with `optionNamesInRefusals`), so an adapter whose framework spells options
+ * are joined, the names its users write. Every start-up and refusal message names an option through
+ * `optionName` (refusals through names resolved once at compile time), so an adapter whose framework spells options
  * differently (`hono/cors`'s `allowHeaders`) gets its users' names in the messages from the templates
  * themselves, not by rewriting the text afterwards. The few other words that depend on the adapter
  * (`dropInFor`, `credentialsShown`) are given the same way.
@@ -22,11 +22,6 @@ export interface CompileContext {
   readonly adapterOptionNames?: readonly string[];
   /** The name the user wrote for one of corsgate's options (e.g. `methods` → `allowMethods`). Default: the same name. */
   readonly optionName?: (name: string) => string;
-  /**
-   * Refusal messages (per request: "add "DELETE" to the allowMethods option") name options through
-   * `optionName` too, resolved once at compile time. Default false: they use corsgate's names.
-   */
-  readonly optionNamesInRefusals?: boolean;
   /**
    * The package the adapter stands in for, named where a message says what it would do with the same
    * options (an unset `origin`: "cors would send Access-Control-Allow-Origin: *"). Default `cors`.

@@ -166,7 +166,7 @@ export function compileRead<Req>(
     allowPrivateNetwork,
     originCallbackTimeout,
     onRefused: opts.onRefused,
-    refusalNames: context.optionNamesInRefusals === true ? refusalNames(n) : CORS_NAMES,
+    refusalNames: context.optionName === undefined ? CORS_NAMES : refusalNames(n),
     originContext,
   };
   const enforced: CorsPolicy<Req> = Object.freeze({ ...base, cache: buildDecisionCache(base), watch: undefined });

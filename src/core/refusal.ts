@@ -41,7 +41,7 @@ export interface CorsRefusal {
 
 /**
  * The option names refusal messages tell the user to change, as the user wrote them: resolved once by
- * `compile` (the compile context's `optionName`, with `optionNamesInRefusals`) and kept in the policy.
+ * `compile` (through the compile context's `optionName`) and kept in the policy.
  */
 export interface RefusalNames {
   /**

@@ -1,8 +1,8 @@
 /**
  * Messages name the options as each adapter's users write them, written so by the core (the compile
- * context's `optionName`, `optionNamesInRefusals`, `dropInFor`, `credentialsShown`), never rewritten
- * afterwards: `corsgate/koa` in `@koa/cors`'s spelling (start-up errors, `reportOnly.<option>` included,
- * and refusals), while Express's and Hono's messages stay as they were.
+ * context's `optionName`, `dropInFor`, `credentialsShown`), never rewritten afterwards: `corsgate/koa` in
+ * `@koa/cors`'s spelling and `corsgate/hono` in `hono/cors`'s (start-up errors, `reportOnly.<option>`
+ * included, and refusals), while Express's messages stay as they were.
  */
 import express from 'express';
 import { Hono } from 'hono';
@@ -226,7 +226,7 @@ describe("corsgate/koa's refusals name @koa/cors's options, from the core", () =
   });
 });
 
-describe('Express and Hono messages are unchanged', () => {
+describe('Express messages are unchanged; Hono in its own names', () => {
   it("Express: cors's names and what cors would do, at start-up and in refusals", async () => {
     const err = configError(() => expressCors({ origin: undefined, credentials: true, methods: '*' }));
     expect(problems(err)).toEqual([
@@ -277,7 +277,7 @@ describe('Express and Hono messages are unchanged', () => {
     ]);
   });
 
-  it("Hono: hono/cors's names at start-up, cors's in refusals, as before", async () => {
+  it("Hono: hono/cors's names at start-up and in refusals", async () => {
     const err = configError(() => honoCors({ origin: undefined, credentials: true, allowMethods: '*' }));
     expect(problems(err)).toEqual([
       [
@@ -311,10 +311,10 @@ describe('Express and Hono messages are unchanged', () => {
     }
     expect(messages(each)).toEqual([
       [
-        `method-not-allowed: Method DELETE is not allowed for ${ORIGIN}. If it should be, add "DELETE" to the methods option (methods are case-sensitive).`,
+        `method-not-allowed: Method DELETE is not allowed for ${ORIGIN}. If it should be, add "DELETE" to the allowMethods option (methods are case-sensitive).`,
       ],
       [
-        `header-not-allowed: Request header x-b is not allowed for ${ORIGIN} (the preflight asked for it in Access-Control-Request-Headers). If it should be, add "x-b" to allowedHeaders.`,
+        `header-not-allowed: Request header x-b is not allowed for ${ORIGIN} (the preflight asked for it in Access-Control-Request-Headers). If it should be, add "x-b" to allowHeaders.`,
       ],
     ]);
   });
