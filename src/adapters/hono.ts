@@ -6,7 +6,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { StatusCode } from 'hono/utils/http-status';
-import { type CompileContext, type CorsDecision, type CorsPolicy, compile } from '../core/index.js';
+import { type CompileContext, CorsConfigError, type CorsDecision, type CorsPolicy, compile } from '../core/index.js';
 import { createPolicyCache } from '../core/policy-cache.js';
 import { withTimeLimit } from '../core/time-limit.js';
 import { applyDecision, fetchCompileContext, fetchDeciderFor, writeDecisionHeaders } from './fetch-api.js';
@@ -66,8 +66,10 @@ export function cors(options?: HonoCorsOptions | null): MiddlewareHandler {
 
 /**
  * `allowMethods` as a function: asked on each preflight, as `hono/cors` does, and each distinct answer
- * compiled once (kept by contents, bounded). An invalid answer fails the request with a `CorsConfigError`;
- * one that does not come within `originCallbackTimeout` fails it too (never a grant).
+ * compiled once (kept by contents, bounded). An invalid answer fails the request with a `CorsConfigError`,
+ * and so does no answer (`undefined` or `null`: a forgotten `return` must not mean the default methods,
+ * which include DELETE; `hono/cors` fails it too); one that does not come within `originCallbackTimeout`
+ * fails it too (never a grant).
  */
 function methodsLookup(
   translated: TranslatedOptions,
@@ -82,12 +84,24 @@ function methodsLookup(
     );
   return async (c) => {
     const answer = await withTimeLimit(() => methods(c.req.raw.headers.get('origin') ?? '', c), limit, timedOut);
+    if (answer === undefined || answer === null) throw noMethodsAnswer(answer);
     try {
       return lookup({ ...translated.options, methods: answer });
     } catch (err) {
       throw inAnswerOf(err, 'allowMethods');
     }
   };
+}
+
+function noMethodsAnswer(answer: null | undefined): CorsConfigError {
+  return new CorsConfigError([
+    {
+      option: 'allowMethods (the answer of the allowMethods function)',
+      value: String(answer),
+      problem: 'the function answered no methods, so the preflight was failed (not answered with the default methods).',
+      fix: "return the methods to allow for this origin, e.g. ['GET', 'POST'], or [] to allow only the CORS-safelisted GET, HEAD and POST.",
+    },
+  ]);
 }
 
 /**

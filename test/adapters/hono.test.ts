@@ -368,6 +368,42 @@ describe("corsgate/hono: hono/cors's options", () => {
     expect(errors[0]?.name).toBe('CorsConfigError');
     expect(errors[0]?.message).toContain('option `allowMethods (the answer of the allowMethods function)`');
   });
+
+  it('an allowMethods function that answers nothing fails the preflight, never the default methods', async () => {
+    const app = new Hono();
+    const errors: Error[] = [];
+    app.onError((err, c) => {
+      errors.push(err);
+      return c.text('failed', 500);
+    });
+    // A forgotten `return` for every origin but the admin's: hono/cors fails these too (undefined.join).
+    const admin = 'https://admin.example.com';
+    app.use(
+      cors({
+        origin: [ORIGIN, admin],
+        // biome-ignore lint/suspicious/noConfusingVoidType: the mistake under test
+        allowMethods: async (origin: string): Promise<string[] | void> => {
+          if (origin === admin) return ['GET', 'DELETE'];
+        },
+      } as never),
+    );
+    app.all('/r', (c) => c.text('app'));
+    const refused = await app.fetch(preflight('/r', ORIGIN, 'DELETE'));
+    expect(refused.status).toBe(500);
+    expect(refused.headers.get('access-control-allow-methods')).toBeNull();
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(errors[0]?.name).toBe('CorsConfigError');
+    expect(errors[0]?.message).toContain('answered no methods');
+    const allowed = await app.fetch(preflight('/r', admin, 'DELETE'));
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET,DELETE');
+    // null too
+    const nulls = new Hono();
+    nulls.onError((err, c) => c.text(err.name, 500));
+    nulls.use(cors({ origin: [ORIGIN], allowMethods: () => null as never }));
+    const failed = await nulls.fetch(preflight('/r', ORIGIN, 'PUT'));
+    expect(failed.status).toBe(500);
+    expect(await failed.text()).toBe('CorsConfigError');
+  });
 });
 
 describe('corsgate/hono: start-up checks on the translated options, in the names written', () => {
