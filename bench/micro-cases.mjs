@@ -191,6 +191,34 @@ export function buildMicroCases(corsgate) {
       },
     },
     {
+      // The same origin each time is answered from the memo from its second request (as an exact origin is
+      // from its first); these two cases keep measuring the match itself: a different subdomain each request,
+      // 4,096 in turn, more than the memo keeps (1,024), so each is matched afresh.
+      id: 'patterns-100-distinct',
+      title: '100 patterns (cors: the equivalent RegExps), match the last, a new subdomain each request',
+      runners: () => {
+        const reqs = Array.from({ length: 4096 }, (_, i) => get(`https://app${i}.tenant99.example.com`));
+        return {
+          corsgate: cyclingMiddlewareRunner(corsgate({ origin: patternList(100), credentials: true }), reqs),
+          cors: cyclingMiddlewareRunner(cors({ origin: regexpList(100), credentials: true }), reqs),
+          floor: cyclingMiddlewareRunner(floorMiddleware, reqs),
+        };
+      },
+    },
+    {
+      id: 'regexps-100-distinct',
+      title: '100 RegExps in both, match the last, a new subdomain each request',
+      runners: () => {
+        const reqs = Array.from({ length: 4096 }, (_, i) => get(`https://app${i}.tenant99.example.com`));
+        const options = { origin: regexpList(100), credentials: true };
+        return {
+          corsgate: cyclingMiddlewareRunner(corsgate(options), reqs),
+          cors: cyclingMiddlewareRunner(cors(options), reqs),
+          floor: cyclingMiddlewareRunner(floorMiddleware, reqs),
+        };
+      },
+    },
+    {
       id: 'patterns-100',
       title: '100 patterns (cors: the equivalent RegExps), match the last',
       runners: () =>

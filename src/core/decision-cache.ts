@@ -3,10 +3,15 @@
  * policy and a few request facts is kept, shared and frozen, under exactly those facts:
  *
  * - without `Origin`, and every request when CORS is off: one decision each, made at start-up;
- * - an allowed actual request: by origin (exact origins of an allowlist; one decision for `origin: '*'`),
- *   except a cookie-carrying one when `credentials` is off (its answer carries a refusal to report);
- * - an allowed preflight: the last one per exact origin (or `*`), under its `Access-Control-Request-Method`,
+ * - an allowed actual request: by origin (one decision for `origin: '*'`), except a cookie-carrying one
+ *   when `credentials` is off (its answer carries a refusal to report);
+ * - an allowed preflight: the last one per origin (or `*`), under its `Access-Control-Request-Method`,
  *   `-Headers` and `-Private-Network` values as received;
+ *
+ *   an exact origin of the allowlist at once; an origin allowed by a pattern, a RegExp or `origin: true`
+ *   (whose number is the sender's choice) from its second actual request, or second preflight: the first
+ *   time it is only noted in a bounded set (`admitted`), so a flood of origins that are each sent once keeps
+ *   nothing (origin callbacks, which may answer differently each time, are never memoized);
  * - a refused actual request of an allowlist: by origin, in a fixed number of slots (its refusal depends
  *   on the origin alone; decide.ts reports it again every time). Frozen only when the origin comes back,
  *   so a flood of origins that are never sent twice costs an array store each, not a frozen decision.
@@ -34,10 +39,17 @@ export interface DecisionCache {
   readonly noOrigin: CorsDecision | undefined;
   /** For every actual request when `origin` is `'*'`. */
   readonly anyOrigin: CorsDecision | undefined;
-  /** Allowed actual requests, by exact origin of the allowlist, filled as each origin is first allowed. */
+  /** Allowed actual requests, by origin (an exact one as it is first allowed; others when `admitted`). */
   readonly byOrigin: Map<string, CorsDecision> | undefined;
-  /** The last allowed preflight per exact origin (key '' when `origin` is `'*'`). */
+  /** The last allowed preflight per origin (key '' when `origin` is `'*'`). */
   readonly preflights: Map<string, PreflightMemo> | undefined;
+  /**
+   * Origins allowed once by a pattern, a RegExp or `origin: true`, one set for actual requests and one for
+   * preflights (each at most `MAX_ORIGINS_MEMOIZED`, emptied when full): such an origin is memoized from its
+   * second time (`admitted`).
+   */
+  readonly seenActual: Set<string> | undefined;
+  readonly seenPreflight: Set<string> | undefined;
   /** Recently refused actual requests of an allowlist, by origin, in fixed slots. */
   readonly refused: RefusedCache | undefined;
   /**
@@ -115,6 +127,8 @@ export function buildDecisionCache(parts: CacheParts): DecisionCache {
       anyOrigin: undefined,
       byOrigin: undefined,
       preflights: undefined,
+      seenActual: undefined,
+      seenPreflight: undefined,
       refused: undefined,
       callbackAnswers: undefined,
       answerKey: undefined,
@@ -123,7 +137,10 @@ export function buildDecisionCache(parts: CacheParts): DecisionCache {
   }
   const any = rule.kind === 'any';
   const callback = rule.kind === 'callback';
-  const byOrigin = rule.kind === 'allowlist' && rule.exact.size > 0 ? new Map<string, CorsDecision>() : undefined;
+  const byOrigin = rule.kind === 'allowlist' || rule.kind === 'reflect' ? new Map<string, CorsDecision>() : undefined;
+  // Origins not listed exactly, whose number is the sender's: admitted to the memo from their second time.
+  const inexact =
+    rule.kind === 'reflect' || (rule.kind === 'allowlist' && (rule.patterns !== undefined || rule.regexps.length > 0));
   return {
     always: undefined,
     noOrigin: any
@@ -134,6 +151,8 @@ export function buildDecisionCache(parts: CacheParts): DecisionCache {
     anyOrigin: any ? freeze(allowedActual('actual', '*', parts)) : undefined,
     byOrigin,
     preflights: any || byOrigin !== undefined ? new Map<string, PreflightMemo>() : undefined,
+    seenActual: inexact ? new Set<string>() : undefined,
+    seenPreflight: inexact ? new Set<string>() : undefined,
     refused:
       rule.kind === 'allowlist'
         ? { origins: slots(), decisions: slots(), shared: new Uint8Array(MAX_REFUSED_CACHED) }
@@ -188,12 +207,12 @@ export function remember(policy: MemoPolicy, facts: RequestFacts, decision: Cors
   if (!decision.allowed || origin === undefined || decision.refusal !== undefined) return;
   if (decision.kind === 'actual') {
     const byOrigin = cache.byOrigin;
-    if (byOrigin !== undefined && !byOrigin.has(origin) && isExactOrigin(policy.origin, origin)) {
+    if (byOrigin !== undefined && !byOrigin.has(origin) && admitted(policy.origin, cache.seenActual, origin)) {
       bounded(byOrigin).set(origin, freeze(decision));
     }
   } else if (decision.kind === 'preflight' && cache.preflights !== undefined) {
     const key = cache.anyOrigin !== undefined ? '' : origin;
-    if (key !== '' && !isExactOrigin(policy.origin, key)) return;
+    if (key !== '' && !admitted(policy.origin, cache.seenPreflight, key)) return;
     bounded(cache.preflights).set(key, {
       method: facts.accessControlRequestMethod as string,
       requestHeaders: facts.accessControlRequestHeaders,
@@ -209,12 +228,22 @@ function bounded<V>(map: Map<string, V>): Map<string, V> {
   return map;
 }
 
-/** An origin of the allowlist's exact Set (`null` is only there with `dangerouslyAllowNullOrigin`). */
-function isExactOrigin(rule: OriginRule, origin: string): boolean {
-  return rule.kind === 'allowlist' && rule.exact.has(origin);
+/**
+ * Whether an allowed origin's decision may be memoized: at once for an origin of the allowlist's exact Set
+ * (`null` is only there with `dangerouslyAllowNullOrigin`); otherwise when `seen` already holds it (its
+ * second time), else it is noted now. (`recall`'s lookup has already hashed the origin string: V8 keeps
+ * the hash, so these lookups cost little.)
+ */
+function admitted(rule: OriginRule, seen: Set<string> | undefined, origin: string): boolean {
+  if (rule.kind === 'allowlist' && rule.exact.has(origin)) return true;
+  if (seen === undefined) return false;
+  if (seen.has(origin)) return true;
+  if (seen.size >= MAX_ORIGINS_MEMOIZED) seen.clear();
+  seen.add(origin);
+  return false;
 }
 
-function refusedSlot(origin: string): number {
+function originSlot(origin: string): number {
   const len = origin.length;
   if (len === 0) return 0;
   return (
@@ -223,7 +252,7 @@ function refusedSlot(origin: string): number {
 }
 
 export function cachedRefusal(cache: RefusedCache, origin: string): CorsDecision | undefined {
-  const slot = refusedSlot(origin);
+  const slot = originSlot(origin);
   if (cache.origins[slot] !== origin) return undefined;
   const decision = cache.decisions[slot] as CorsDecision;
   // The origin's second request: its decision is shared from now on (`rememberRefusal`).
@@ -241,7 +270,7 @@ export function cachedRefusal(cache: RefusedCache, origin: string): CorsDecision
  * origins that are never sent twice costs one array store each, not a frozen decision.
  */
 export function rememberRefusal(cache: RefusedCache, origin: string, decision: CorsDecision): void {
-  const slot = refusedSlot(origin);
+  const slot = originSlot(origin);
   cache.origins[slot] = origin;
   cache.decisions[slot] = decision;
   cache.shared[slot] = 0;
@@ -254,7 +283,7 @@ export function credentialRefusal(
   names: RefusalNames,
 ): CorsRefusal {
   if (cache === undefined) return credentialsNotAllowed(origin, names);
-  const slot = refusedSlot(origin);
+  const slot = originSlot(origin);
   if (cache.origins[slot] === origin) return cache.refusals[slot] as CorsRefusal;
   const refusal = Object.freeze(credentialsNotAllowed(origin, names));
   cache.origins[slot] = origin;

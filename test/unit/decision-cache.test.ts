@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { decideNode } from '../../src/adapters/node-http.js';
 import { computeDecision, decide } from '../../src/core/decide.js';
+import { isShared } from '../../src/core/decision.js';
 import { MAX_ORIGINS_MEMOIZED } from '../../src/core/decision-cache.js';
 import { type CorsDecision, type CorsOptions, compile, type RequestFacts } from '../../src/core/index.js';
 
@@ -180,11 +181,60 @@ describe('cached decisions equal the full computation', () => {
     expect(ask('x-a')).toMatchObject({ headers: expect.arrayContaining([['Access-Control-Allow-Headers', 'x-a']]) });
   });
 
-  it('origins matched by a pattern are not memoised (the cache stays bounded by the exact list)', () => {
-    const policy = compile({ origin: ['https://*.example.com'] });
-    for (let i = 0; i < 100; i++) decide(policy, { method: 'GET', origin: `https://t${i}.example.com` }, {});
+  it('origins allowed by a pattern, a RegExp or origin: true are memoised from their second time, bounded', () => {
+    const preflightOf = (origin: string): RequestFacts => ({
+      method: 'OPTIONS',
+      origin,
+      accessControlRequestMethod: 'PUT',
+      accessControlRequestHeaders: 'content-type',
+    });
+    for (const options of [
+      { origin: ['https://*.example.com'], credentials: true },
+      { origin: [/^https:\/\/[a-z0-9]+\.example\.com$/] },
+      { origin: true },
+    ] as CorsOptions[]) {
+      const policy = compile(options);
+      const fresh = compile(options);
+      // Each origin once (a GET and a preflight): nothing kept.
+      for (let i = 0; i < 100; i++) {
+        decide(policy, { method: 'GET', origin: `https://t${i}.example.com` }, {});
+        decide(policy, preflightOf(`https://t${i}.example.com`), {});
+      }
+      expect(policy.cache.byOrigin?.size).toBe(0);
+      expect(policy.cache.preflights?.size).toBe(0);
+      // The same origin again: kept, and the kept answer is the full computation's.
+      const get = { method: 'GET', origin: 'https://t7.example.com' };
+      decide(policy, get, {});
+      decide(policy, preflightOf('https://t7.example.com'), {});
+      expect([...(policy.cache.byOrigin?.keys() ?? [])]).toEqual(['https://t7.example.com']);
+      expect([...(policy.cache.preflights?.keys() ?? [])]).toEqual(['https://t7.example.com']);
+      for (const facts of [get, preflightOf('https://t7.example.com')]) {
+        const kept = decide(policy, facts, {});
+        expect(kept).toEqual(computeDecision(fresh, facts, {}));
+        expect(isShared(kept as CorsDecision)).toBe(true);
+      }
+      // With a cookie, the answer is the full computation's (a credentials-not-allowed report when off).
+      const withCookie = { ...get, hasCookie: true };
+      expect(decide(policy, withCookie, {})).toEqual(computeDecision(fresh, withCookie, {}));
+      // A different preflight from that origin is decided afresh.
+      const other = { ...preflightOf('https://t7.example.com'), accessControlRequestMethod: 'DELETE' };
+      expect(decide(policy, other, {})).toEqual(computeDecision(fresh, other, {}));
+      // Refused origins are never kept here, however often they come.
+      const refused = options.origin === true ? 'https://t7.example.org/' : 'https://t7.example.org';
+      for (let i = 0; i < 3; i++)
+        expect(decide(policy, { method: 'GET', origin: refused }, {})).toMatchObject({ allowed: false });
+      expect(policy.cache.byOrigin?.has(refused)).toBe(false);
+    }
+  });
+
+  it('an origin callback is never memoised (it may answer differently next time)', async () => {
+    let allow = true;
+    const policy = compile({ origin: (_origin: string | undefined, cb) => cb(null, allow) });
+    const get = { method: 'GET', origin: 'https://a.example.com' };
+    for (let i = 0; i < 3; i++) expect(await decide(policy, get, {})).toMatchObject({ allowed: true });
+    allow = false;
+    expect(await decide(policy, get, {})).toMatchObject({ allowed: false });
     expect(policy.cache.byOrigin).toBeUndefined();
-    expect(policy.cache.preflights).toBeUndefined();
   });
 
   it('a flood of distinct allowed origins cannot grow the per-origin memos past their cap', () => {
@@ -195,7 +245,7 @@ describe('cached decisions equal the full computation', () => {
       origin,
       accessControlRequestMethod: 'PUT',
     });
-    // Reflected and pattern-matched origins are never kept (their number is the sender's choice).
+    // Reflected and pattern-matched origins sent once each are never kept (their number is the sender's choice).
     for (const options of [{ origin: true }, { origin: ['https://*.example.com'] }] as CorsOptions[]) {
       const policy = compile(options);
       for (const facts of flood(3 * MAX_ORIGINS_MEMOIZED, (i) => `https://t${i}.example.com`)) {
