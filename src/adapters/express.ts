@@ -149,6 +149,8 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate, timeLimit: n
         next(err);
         return;
       }
+      // `cors` answers these with its defaults, and so does corsgate; said once, as it is rarely meant.
+      if (options === undefined || options === null) nodeCompileContext.warn?.(NO_DELEGATE_OPTIONS);
       let policy: CorsPolicy<ExpressRequest>;
       try {
         policy = policyFor(options);
@@ -181,6 +183,9 @@ function delegatingMiddleware(delegate: ExpressCorsOptionsDelegate, timeLimit: n
 }
 
 const lateDelegates = new WeakSet<object>();
+
+const NO_DELEGATE_OPTIONS =
+  'corsgate: the options delegate answered no options (undefined or null), so the request got the default options, as with cors: any website may read the response (Access-Control-Allow-Origin: *). To turn CORS off for a request, answer { origin: false }; to use the defaults on purpose, answer {}.';
 
 /** A delegate that answered twice, or failed after answering: the first answer stood (warned once per delegate). */
 function warnLateDelegate(delegate: object, err: unknown, timedOut: boolean, timeLimit: number): void {
