@@ -3,7 +3,13 @@
  * distinct origins, and the occasional `snapshot()` / `mergeSnapshots`. Process CPU time, medians of rounds.
  * Run: npm run bench:census
  */
-import { type Census, createCensus, mergeSnapshots, observationOf } from '../src/census/index.js';
+import {
+  type Census,
+  type CensusObservation,
+  createCensus,
+  mergeSnapshots,
+  observationOf,
+} from '../src/census/index.js';
 
 const ROUNDS = 9;
 
@@ -58,20 +64,17 @@ function full(seed: number): Census {
   return census;
 }
 
+/** The observation of a GET without credentials or requested headers, from `origin` at time `at`. */
+function plainGet(origin: string, at: number): CensusObservation {
+  return { origin, kind: 'actual', method: 'GET', requestHeaders: [], credentialed: false, at };
+}
+
 const rows: [string, string][] = [
   [
     'record: actual GET, 50 listed origins',
     `${perCall(1_000_000, () => {
       const census = createCensus();
-      return (i) =>
-        census.record({
-          origin: ORIGINS[i % 50],
-          kind: 'actual',
-          method: 'GET',
-          requestHeaders: [],
-          credentialed: false,
-          at: i,
-        });
+      return (i) => census.record(plainGet(ORIGINS[i % 50] as string, i));
     }).toFixed(0)} ns`,
   ],
   [
@@ -96,15 +99,7 @@ const rows: [string, string][] = [
     'record: flood, every origin new (eviction)',
     `${perCall(FLOOD.length, () => {
       const census = createCensus();
-      return (i) =>
-        census.record({
-          origin: FLOOD[i],
-          kind: 'actual',
-          method: 'GET',
-          requestHeaders: [],
-          credentialed: false,
-          at: i,
-        });
+      return (i) => census.record(plainGet(FLOOD[i] as string, i));
     }).toFixed(0)} ns`,
   ],
   [

@@ -64,6 +64,14 @@ export function buildMicroCases(corsgate) {
     cors: middlewareRunner(cors(corsOptions), req),
     floor: middlewareRunner(floorMiddleware, req),
   });
+  /** The same, each request the next of `reqs` in turn. */
+  const cyclingRunners = (options, reqs, { corsOptions = options } = {}) => ({
+    corsgate: cyclingMiddlewareRunner(corsgate(options), reqs),
+    cors: cyclingMiddlewareRunner(cors(corsOptions), reqs),
+    floor: cyclingMiddlewareRunner(floorMiddleware, reqs),
+  });
+  /** GETs from `n` subdomains of tenant99.example.com, which the last of 100 patterns or RegExps allows. */
+  const tenantSubdomains = (n) => Array.from({ length: n }, (_, i) => get(`https://app${i}.tenant99.example.com`));
   return [
     {
       id: 'default-get',
@@ -99,15 +107,11 @@ export function buildMicroCases(corsgate) {
       // so none is remembered: the cost of refusing an origin seen for the first time.
       id: 'refused-origin-distinct',
       title: 'refused origin, a different one each request (1,000 in turn)',
-      runners: () => {
-        const reqs = Array.from({ length: 1000 }, (_, i) => get(`https://evil${i}.example.net`));
-        const options = { origin: THREE, credentials: true };
-        return {
-          corsgate: cyclingMiddlewareRunner(corsgate(options), reqs),
-          cors: cyclingMiddlewareRunner(cors(options), reqs),
-          floor: cyclingMiddlewareRunner(floorMiddleware, reqs),
-        };
-      },
+      runners: () =>
+        cyclingRunners(
+          { origin: THREE, credentials: true },
+          Array.from({ length: 1000 }, (_, i) => get(`https://evil${i}.example.net`)),
+        ),
     },
     {
       id: 'credentialed-preflight',
@@ -196,27 +200,15 @@ export function buildMicroCases(corsgate) {
       // 4,096 in turn, more than the memo keeps (1,024), so each is matched afresh.
       id: 'patterns-100-distinct',
       title: '100 patterns (cors: the equivalent RegExps), match the last, a new subdomain each request',
-      runners: () => {
-        const reqs = Array.from({ length: 4096 }, (_, i) => get(`https://app${i}.tenant99.example.com`));
-        return {
-          corsgate: cyclingMiddlewareRunner(corsgate({ origin: patternList(100), credentials: true }), reqs),
-          cors: cyclingMiddlewareRunner(cors({ origin: regexpList(100), credentials: true }), reqs),
-          floor: cyclingMiddlewareRunner(floorMiddleware, reqs),
-        };
-      },
+      runners: () =>
+        cyclingRunners({ origin: patternList(100), credentials: true }, tenantSubdomains(4096), {
+          corsOptions: { origin: regexpList(100), credentials: true },
+        }),
     },
     {
       id: 'regexps-100-distinct',
       title: '100 RegExps in both, match the last, a new subdomain each request',
-      runners: () => {
-        const reqs = Array.from({ length: 4096 }, (_, i) => get(`https://app${i}.tenant99.example.com`));
-        const options = { origin: regexpList(100), credentials: true };
-        return {
-          corsgate: cyclingMiddlewareRunner(corsgate(options), reqs),
-          cors: cyclingMiddlewareRunner(cors(options), reqs),
-          floor: cyclingMiddlewareRunner(floorMiddleware, reqs),
-        };
-      },
+      runners: () => cyclingRunners({ origin: regexpList(100), credentials: true }, tenantSubdomains(4096)),
     },
     {
       id: 'patterns-100',

@@ -93,15 +93,19 @@ function methodsLookup(
   };
 }
 
-function noMethodsAnswer(answer: null | undefined): CorsConfigError {
-  return new CorsConfigError([
-    {
-      option: 'allowMethods (the answer of the allowMethods function)',
-      value: String(answer),
-      problem: 'the function answered no methods, so the preflight was failed (not answered with the default methods).',
-      fix: "return the methods to allow for this origin, e.g. ['GET', 'POST'], or [] to allow only the CORS-safelisted GET, HEAD and POST.",
-    },
-  ]);
+function noMethodsAnswer(answer: null | undefined): unknown {
+  return inAnswerOf(
+    new CorsConfigError([
+      {
+        option: 'allowMethods',
+        value: String(answer),
+        problem:
+          'the function answered no methods, so the preflight was failed (not answered with the default methods).',
+        fix: "return the methods to allow for this origin, e.g. ['GET', 'POST'], or [] to allow only the CORS-safelisted GET, HEAD and POST.",
+      },
+    ]),
+    'allowMethods',
+  );
 }
 
 /**
