@@ -22,14 +22,19 @@ async function runFixture(
   return run(process.execPath, [script], { env, timeout: 30_000 });
 }
 
+/** The NODE_DEBUG lines of corsgate in `stderr`, without their `CORSGATE <pid>: ` prefix. */
+function debugLines(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('CORSGATE '))
+    .map((l) => l.replace(/^CORSGATE \d+: /, ''));
+}
+
 describe('NODE_DEBUG=corsgate', () => {
   it('logs one line per decision: kind, method, path (no query), origin, allowed, reason', async () => {
     const { stdout, stderr } = await runFixture('corsgate');
     expect(stdout).toBe('done\n');
-    const lines = stderr
-      .split('\n')
-      .filter((l) => l.startsWith('CORSGATE '))
-      .map((l) => l.replace(/^CORSGATE \d+: /, ''));
+    const lines = debugLines(stderr);
     expect(lines).toEqual([
       'actual GET /items origin=https://app.example.com allowed=true allow-origin=https://app.example.com',
       'actual GET /items origin=https://evil.example.net allowed=false reason=origin-not-allowed value=https://evil.example.net: Origin https://evil.example.net is not allowed. If this site should have access, add "https://evil.example.net" to the origin option.',
@@ -44,8 +49,8 @@ describe('NODE_DEBUG=corsgate', () => {
     const adapters = fileURLToPath(new URL('../fixtures/debug-adapters.mjs', import.meta.url));
     const { stdout, stderr } = await runFixture('corsgate', adapters);
     expect(stdout).toBe('done\n');
-    const lines = stderr.split('\n').filter((l) => l.startsWith('CORSGATE '));
-    expect(lines.map((l) => l.replace(/^CORSGATE \d+: /, '').split(' origin=')[0])).toEqual([
+    const lines = debugLines(stderr);
+    expect(lines.map((l) => l.split(' origin=')[0])).toEqual([
       'actual GET /node',
       'actual GET /fastify',
       'actual GET /koa',
@@ -57,10 +62,7 @@ describe('NODE_DEBUG=corsgate', () => {
     const script = fileURLToPath(new URL('../fixtures/debug-report-only.mjs', import.meta.url));
     const { stdout, stderr } = await runFixture('corsgate', script);
     expect(stdout).toBe('done\n');
-    const lines = stderr
-      .split('\n')
-      .filter((l) => l.startsWith('CORSGATE '))
-      .map((l) => l.replace(/^CORSGATE \d+: /, ''));
+    const lines = debugLines(stderr);
     expect(lines).toEqual([
       'actual GET /items origin=https://app.example.com allowed=true allow-origin=https://app.example.com',
       'report-only actual origin=https://old.example.com allowed=false reason=origin-not-allowed value=https://old.example.com: Origin https://old.example.com is not allowed. If this site should have access, add "https://old.example.com" to the origin option.',
